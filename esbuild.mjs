@@ -1,0 +1,83 @@
+// Bundles the extension and the CLI. `--watch` rebuilds on change; `--production` minifies.
+import * as esbuild from 'esbuild';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+// esbuild would pick web-tree-sitter's ES-module build for `import`, whose `import.meta.url` is
+// undefined in CommonJS output and makes `Parser.init` crash; its CommonJS build works.
+const webTreeSitterCjs = path.join(path.dirname(require.resolve('web-tree-sitter')), 'tree-sitter.cjs');
+
+/** The grammar and runtime `.wasm` files the syntax layer loads from beside the bundle. */
+const wasmFiles = [
+  path.join(path.dirname(webTreeSitterCjs), 'tree-sitter.wasm'),
+  require.resolve('tree-sitter-python/tree-sitter-python.wasm'),
+  require.resolve('tree-sitter-javascript/tree-sitter-javascript.wasm'),
+  require.resolve('tree-sitter-typescript/tree-sitter-typescript.wasm'),
+  require.resolve('tree-sitter-typescript/tree-sitter-tsx.wasm'),
+];
+
+const copyWasm = {
+  name: 'copy-wasm',
+  setup(build) {
+    build.onEnd(async (result) => {
+      if (result.errors.length) return;
+      await mkdir('dist', { recursive: true });
+      await Promise.all(wasmFiles.map((file) => copyFile(file, path.join('dist', path.basename(file)))));
+    });
+  },
+};
+
+const reportEnd = {
+  name: 'report-end',
+  setup(build) {
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ ${text}${location ? ` (${location.file}:${location.line}:${location.column})` : ''}`);
+      }
+      if (watch) console.log(`[watch] build finished with ${result.errors.length} error(s)`);
+    });
+  },
+};
+
+/** @type {esbuild.BuildOptions} */
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  sourcesContent: false,
+  logLevel: 'warning',
+  alias: { 'web-tree-sitter': webTreeSitterCjs },
+  external: ['vscode'],
+};
+
+const contexts = await Promise.all([
+  esbuild.context({
+    ...common,
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    plugins: [copyWasm, reportEnd],
+  }),
+  esbuild.context({
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [reportEnd],
+  }),
+]);
+
+if (watch) {
+  await Promise.all(contexts.map((ctx) => ctx.watch()));
+} else {
+  const results = await Promise.allSettled(contexts.map((ctx) => ctx.rebuild()));
+  await Promise.all(contexts.map((ctx) => ctx.dispose()));
+  if (results.some((r) => r.status === 'rejected')) process.exit(1);
+}

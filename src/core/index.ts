@@ -1,0 +1,7 @@
+/** The Self-repair engine. Hosts (the CLI, the VS Code extension) use only what is exported here. */
+export * from './repair';
+export * from './model';
+export * from './testing';
+export * from './sandbox';
+export * from './syntax';
+export * from './patch';

@@ -1,0 +1,57 @@
+/** What the repair loop needs from a chat model. */
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface ChatRequest {
+  messages: ChatMessage[];
+  temperature?: number;
+  maxTokens?: number;
+  signal?: AbortSignal;
+  /** Called with each streamed piece of text, in order. */
+  onDelta?: (text: string, soFar: number) => void;
+}
+
+export interface ChatResponse {
+  content: string;
+  /** From the endpoint when it reports it; otherwise estimated (chars / 4) and `estimated` is true. */
+  usage: TokenUsage & { estimated?: boolean };
+  model: string;
+  durationMs: number;
+  /** As the endpoint reported it, e.g. 'stop', or 'length' when the reply was cut off at maxTokens. */
+  finishReason?: string;
+}
+
+export interface ModelClient {
+  readonly model: string;
+  readonly baseUrl: string;
+  complete(request: ChatRequest): Promise<ChatResponse>;
+}
+
+export type ModelErrorKind =
+  | 'missing-key'
+  | 'bad-key'
+  | 'unreachable'
+  | 'unknown-model'
+  | 'rate-limited'
+  | 'bad-response'
+  | 'cancelled'
+  | 'server';
+
+/** Errors meant for a person: `message` is one line, no stack needed. */
+export class ModelError extends Error {
+  constructor(
+    readonly kind: ModelErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ModelError';
+  }
+}

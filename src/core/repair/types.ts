@@ -1,0 +1,90 @@
+import type { ModelClient, TokenUsage } from '../model/types';
+import type { CommandRunner } from '../sandbox/types';
+import type { TestReport } from '../testing/types';
+
+export interface RepairOptions {
+  /** The user's project folder; never written to by the loop. */
+  projectRoot: string;
+  /** Shell command that runs the tests; detected from the project when absent. */
+  testCommand?: string;
+  model: ModelClient;
+  /** Repair turns before giving up (default 4). */
+  maxTurns?: number;
+  /** Independent candidates asked for in each turn (default 1): sample wide, repair shallow. */
+  candidatesPerTurn?: number;
+  /** Per test run; the whole process tree is killed after it (default 120 s). */
+  timeoutMs?: number;
+  /** Only these test ids need to pass (others must still not regress). */
+  focusTests?: string[];
+  /** How test commands are isolated; the plain process-group runner by default. */
+  runner?: CommandRunner;
+  /** Candidates verified at once (default 2: these machines have two cores). */
+  verifyConcurrency?: number;
+  temperature?: number;
+  signal?: AbortSignal;
+  onEvent?: (event: RepairEvent) => void;
+}
+
+export type RepairStatus = 'fixed' | 'unfixed' | 'error' | 'cancelled';
+
+export interface PassFail {
+  passed: number;
+  failed: number;
+}
+
+export interface FileChange {
+  path: string;
+  before: string;
+  after: string;
+}
+
+export interface Candidate {
+  /** `t<turn>c<index>`, both 1-based. */
+  id: string;
+  turn: number;
+  index: number;
+  explanation: string;
+  reply: string;
+  /** Whole-file changes against the user's original files. */
+  changes: FileChange[];
+  /** Unified diff of `changes`. */
+  patch: string;
+  /** Set when the candidate never reached the tests (no edits, bad match, syntax error, test edit). */
+  rejected?: string;
+  report?: TestReport;
+  /** Tests that passed before the repair and fail with this candidate. */
+  regressions: string[];
+  fixed: boolean;
+}
+
+export interface RepairResult {
+  status: RepairStatus;
+  /** One line for a person: why it ended so. */
+  message: string;
+  turns: number;
+  /** The verified fix (best candidate) as a unified diff; empty unless fixed. */
+  patch: string;
+  changes: FileChange[];
+  explanation?: string;
+  before: PassFail;
+  after: PassFail;
+  baseline?: TestReport;
+  /** Every candidate, best first. */
+  candidates: Candidate[];
+  requests: number;
+  usage: TokenUsage;
+  durationMs: number;
+  testCommand?: string;
+  framework?: string;
+}
+
+export type RepairEvent =
+  | { type: 'baseline-started'; command: string; framework: string }
+  | { type: 'baseline-finished'; report: TestReport; failing: string[] }
+  | { type: 'turn-started'; turn: number; maxTurns: number }
+  | { type: 'request-started'; turn: number; candidate: number; prompt: string }
+  | { type: 'request-streaming'; turn: number; candidate: number; chars: number }
+  | { type: 'request-finished'; turn: number; candidate: number; usage: TokenUsage; reply: string }
+  | { type: 'candidate-rejected'; turn: number; candidate: Candidate; reason: string }
+  | { type: 'candidate-verified'; turn: number; candidate: Candidate; passed: number; failed: number }
+  | { type: 'finished'; result: RepairResult };

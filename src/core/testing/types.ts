@@ -1,0 +1,73 @@
+/** Structured results of one test run, whatever framework produced them. */
+
+export type TestStatus = 'passed' | 'failed' | 'errored' | 'skipped';
+
+export interface StackFrame {
+  /** Path relative to the project root when the frame is inside the project, else as printed. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  column?: number;
+  functionName?: string;
+  /** True when `file` lies inside the project (and is not under node_modules / site-packages). */
+  inProject: boolean;
+}
+
+export interface TestCaseResult {
+  /** Stable id, e.g. `tests/test_stats.py::test_mean` or `test/math.test.js > adds numbers`. */
+  id: string;
+  /** Test name as the framework prints it. */
+  name: string;
+  /** Project-relative path of the test file, when known. */
+  file?: string;
+  /** 1-based line of the test definition, when known. */
+  line?: number;
+  status: TestStatus;
+  /** First line or short form of the failure, e.g. `AssertionError: assert 2 == 3`. */
+  message?: string;
+  /** Full failure text (trace, captured output) as the framework gave it, trimmed. */
+  details?: string;
+  expected?: string;
+  actual?: string;
+  frames: StackFrame[];
+  durationMs?: number;
+}
+
+export interface TestCounts {
+  passed: number;
+  failed: number;
+  errored: number;
+  skipped: number;
+}
+
+export interface TestReport {
+  framework: string;
+  tests: TestCaseResult[];
+  counts: TestCounts;
+  /** Exit code of the test command, or null when it was killed. */
+  exitCode: number | null;
+  timedOut: boolean;
+  /** Combined stdout+stderr, capped. */
+  output: string;
+  durationMs: number;
+  /**
+   * Set when the run itself failed rather than its tests: command not found, a collection error
+   * that produced no results, a timeout. One line, meant for a person.
+   */
+  runError?: string;
+}
+
+export function emptyCounts(): TestCounts {
+  return { passed: 0, failed: 0, errored: 0, skipped: 0 };
+}
+
+export function countTests(tests: readonly TestCaseResult[]): TestCounts {
+  const counts = emptyCounts();
+  for (const t of tests) counts[t.status]++;
+  return counts;
+}
+
+/** Failed or errored: what a repair is for. */
+export function isFailing(t: TestCaseResult): boolean {
+  return t.status === 'failed' || t.status === 'errored';
+}

@@ -1,0 +1,191 @@
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from 'openai';
+import { isLoopbackUrl, LOCAL_PLACEHOLDER_KEY, MISSING_KEY_MESSAGE, type ModelConfig } from './config';
+import { ModelError, type ChatRequest, type ChatResponse, type ModelClient, type TokenUsage } from './types';
+
+export interface ModelClientOptions {
+  /** Longest wait for the endpoint to start answering, and then between streamed chunks. Default 120 s. */
+  timeoutMs?: number;
+  /** Retries of connection failures, 408/409/429 and 5xx answers (the SDK's policy). Default 1. */
+  maxRetries?: number;
+}
+
+/** A chat model behind any OpenAI-compatible endpoint (OpenAI, Ollama, LM Studio, vLLM, llama.cpp, Azure). */
+export class OpenAIModelClient implements ModelClient {
+  readonly model: string;
+  readonly baseUrl: string;
+  private readonly openai: OpenAI;
+  private readonly timeoutMs: number;
+
+  constructor(config: ModelConfig, options: ModelClientOptions = {}) {
+    this.model = config.model;
+    this.baseUrl = config.baseUrl;
+    this.timeoutMs = options.timeoutMs ?? 120_000;
+    const apiKey = config.apiKey || (isLoopbackUrl(config.baseUrl) ? LOCAL_PLACEHOLDER_KEY : undefined);
+    if (!apiKey) throw new ModelError('missing-key', MISSING_KEY_MESSAGE);
+    // Everything explicit: the SDK would otherwise fill gaps from OPENAI_BASE_URL, OPENAI_ORG_ID, ...
+    this.openai = new OpenAI({
+      apiKey,
+      baseURL: config.baseUrl,
+      organization: null,
+      project: null,
+      maxRetries: options.maxRetries ?? 1,
+      timeout: this.timeoutMs,
+    });
+  }
+
+  async complete(request: ChatRequest): Promise<ChatResponse> {
+    const started = Date.now();
+    // The SDK's timeout ends when headers arrive; this one catches a stream that stalls afterwards.
+    const stall = new AbortController();
+    const signal = request.signal ? AbortSignal.any([request.signal, stall.signal]) : stall.signal;
+    let timer: NodeJS.Timeout | undefined;
+    const watch = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => stall.abort(), this.timeoutMs);
+    };
+
+    let content = '';
+    let usage: TokenUsage | undefined;
+    let model = this.model;
+    let finishReason: string | undefined;
+    try {
+      const stream = await this.openai.chat.completions.create(
+        {
+          model: this.model,
+          messages: request.messages,
+          stream: true,
+          stream_options: { include_usage: true },
+          // Only when asked: some models reject any temperature or max_tokens at all.
+          ...(request.temperature !== undefined && { temperature: request.temperature }),
+          ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
+        },
+        { signal },
+      );
+      watch();
+      // On abort the SDK ends the iteration quietly instead of throwing; the checks below notice.
+      for await (const chunk of stream) {
+        watch();
+        if (chunk.model) model = chunk.model;
+        if (chunk.usage) {
+          usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+        }
+        const choice = chunk.choices[0];
+        if (choice?.finish_reason) finishReason = choice.finish_reason;
+        const text = choice?.delta?.content;
+        if (text) {
+          content += text;
+          request.onDelta?.(text, content.length);
+        }
+      }
+    } catch (error) {
+      throw this.toModelError(error, request.signal, stall.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (request.signal?.aborted) throw cancelled();
+    if (stall.signal.aborted) throw this.stalled();
+    if (!content.trim()) {
+      throw new ModelError('bad-response', `the model "${this.model}" at ${this.baseUrl} returned an empty reply`);
+    }
+    return {
+      content,
+      usage: usage ?? { ...estimateUsage(request, content), estimated: true },
+      model,
+      durationMs: Date.now() - started,
+      ...(finishReason && { finishReason }),
+    };
+  }
+
+  /** Model ids the endpoint offers (for a model picker, or to check a configuration). */
+  async listModels(signal?: AbortSignal): Promise<string[]> {
+    try {
+      const ids: string[] = [];
+      for await (const model of this.openai.models.list({ signal })) ids.push(model.id);
+      return ids;
+    } catch (error) {
+      throw this.toModelError(error, signal);
+    }
+  }
+
+  private toModelError(error: unknown, signal?: AbortSignal, stall?: AbortSignal): ModelError {
+    if (error instanceof ModelError) return error;
+    if (signal?.aborted) return cancelled();
+    if (stall?.aborted) return this.stalled();
+    if (error instanceof APIUserAbortError) return cancelled();
+    if (error instanceof APIConnectionTimeoutError) {
+      return this.unreachable(`no answer within ${seconds(this.timeoutMs)}`);
+    }
+    if (error instanceof APIConnectionError) return this.unreachable(causeCode(error) ?? 'connection failed');
+    if (error instanceof APIError) return this.statusError(error);
+    // Anything else that isn't about the reply (say, an onDelta callback that threw) is not ours to reword.
+    if (!(error instanceof OpenAIError || error instanceof SyntaxError)) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    return new ModelError('bad-response', `unreadable reply from the model endpoint at ${this.baseUrl}: ${oneLine(message)}`);
+  }
+
+  private statusError(error: APIError): ModelError {
+    const status = error.status;
+    const detail = oneLine(serverMessage(error));
+    if (status === 401 || status === 403) {
+      return new ModelError('bad-key', `the model endpoint rejected the API key (${status})`);
+    }
+    const aboutModel = /model/i.test(detail) && /not (found|exist)|does ?n[o']t exist|unknown|no such/i.test(detail);
+    if (status === 404 || aboutModel) {
+      // A 404 that doesn't mention the model more likely means a base URL missing its /v1.
+      const hint = aboutModel ? '' : ` (404: check the model name, and that the base URL is right, usually ending in /v1)`;
+      return new ModelError('unknown-model', `unknown model "${this.model}" at ${this.baseUrl}${hint}`);
+    }
+    if (status === 429) {
+      return new ModelError('rate-limited', `the model endpoint is rate-limiting requests (429)${detail ? `: ${detail}` : ''}`);
+    }
+    return new ModelError('server', `model endpoint error ${status ?? 'in stream'}${detail ? `: ${detail}` : ''}`);
+  }
+
+  private unreachable(why: string): ModelError {
+    return new ModelError('unreachable', `cannot reach the model endpoint at ${this.baseUrl} (${why})`);
+  }
+
+  private stalled(): ModelError {
+    return this.unreachable(`the reply stalled for ${seconds(this.timeoutMs)}`);
+  }
+}
+
+function cancelled(): ModelError {
+  return new ModelError('cancelled', 'request cancelled');
+}
+
+/** The system-level code (ECONNREFUSED, ENOTFOUND, ...) buried in fetch's chain of causes. */
+function causeCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 6; depth++) {
+    const { code, errors } = current as { code?: unknown; errors?: unknown[] };
+    if (typeof code === 'string' && code) return code;
+    // Happy-eyeballs connects fail with an AggregateError whose members carry the codes.
+    if (Array.isArray(errors) && errors.length > 0) {
+      const inner = causeCode(errors[0]);
+      if (inner) return inner;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function serverMessage(error: APIError): string {
+  const body = error.error as { message?: unknown } | undefined;
+  if (body && typeof body.message === 'string') return body.message;
+  // The SDK prefixes its message with the status; that is already in ours.
+  return error.message.replace(/^\d{3}\s*/, '').replace(/^status code \(no body\)$/, '');
+}
+
+function seconds(ms: number): string {
+  return `${ms < 10_000 ? Number((ms / 1000).toFixed(1)) : Math.round(ms / 1000)} s`;
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 200 ? `${flat.slice(0, 199)}…` : flat;
+}
+
+function estimateUsage(request: ChatRequest, content: string): TokenUsage {
+  const promptChars = request.messages.reduce((sum, message) => sum + message.content.length, 0);
+  return { promptTokens: Math.ceil(promptChars / 4), completionTokens: Math.ceil(content.length / 4) };
+}

@@ -103,7 +103,7 @@ export async function localize(input: LocalizeInput): Promise<Localization> {
       if (!lang || text === undefined) continue;
       for (const fn of await listFunctions(text, file, lang)) {
         const simple = fn.name.split('.').pop()!;
-        if (wanted.has(simple)) addFunction(fn);
+        if (wanted.has(simple) && fn.kind !== 'nested') addFunction(fn);
       }
     }
   }

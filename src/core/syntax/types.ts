@@ -18,6 +18,8 @@ export interface FunctionInfo {
   range: CodeRange;
   /** Source text of the whole definition (decorators included). */
   text: string;
+  /** `method`: inside a class or object literal; `nested`: inside another function. */
+  kind?: 'function' | 'method' | 'nested';
 }
 
 export interface SyntaxProblem {

@@ -6,8 +6,11 @@ export interface SearchReplaceEdit {
   kind: 'search-replace';
   /** Path as written in the reply (may be relative, may be missing when only one file is in play). */
   file?: string;
+  /** Each line ends with `\n`, so `''` is no line at all and `'\n'` is one blank line. */
   search: string;
   replace: string;
+  /** Set when the block is malformed (e.g. never closed); applying it fails with this one-line message. */
+  problem?: string;
 }
 
 export interface UnifiedDiffEdit {

@@ -80,12 +80,18 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
     if (options.signal?.aborted) throw new Cancelled();
   };
 
-  const finish = (status: RepairResult['status'], message: string, best?: Candidate): RepairResult => {
+  const finish = (
+    status: RepairResult['status'],
+    message: string,
+    best?: Candidate,
+    errorKind?: RepairResult['errorKind'],
+  ): RepairResult => {
     const ranked = rankCandidates(candidates);
     const fixed = status === 'fixed' && best ? best : undefined;
     const result: RepairResult = {
       status,
       message,
+      ...(errorKind ? { errorKind } : {}),
       turns,
       patch: fixed?.patch ?? '',
       changes: fixed?.changes ?? [],
@@ -105,26 +111,36 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
   };
 
   try {
-    adapter = await selectAdapter(options.projectRoot, options.testCommand);
-    command = options.testCommand ?? (await adapter.defaultCommand(options.projectRoot));
-    base = await createSandbox(options.projectRoot);
-    const baseRoot = base;
+    let setup: { adapter: FrameworkAdapter; command: string; sandbox: Sandbox };
+    try {
+      const chosen = await selectAdapter(options.projectRoot, options.testCommand);
+      const chosenCommand = options.testCommand ?? (await chosen.defaultCommand(options.projectRoot));
+      setup = { adapter: chosen, command: chosenCommand, sandbox: await createSandbox(options.projectRoot) };
+    } catch (error) {
+      // No framework recognized, no such folder: the user's setup, not a fault of the engine.
+      return finish('error', (error instanceof Error ? error.message : String(error)).split('\n')[0]!, undefined, 'configuration');
+    }
+    ({ adapter, command } = setup);
+    base = setup.sandbox;
+    const baseRoot = setup.sandbox;
+    const testCommand = setup.command;
     checkCancelled();
 
-    emit({ type: 'baseline-started', command, framework: adapter.label });
-    baseline = await runTests({ runner, root: base.root, adapter, command, timeoutMs, signal: options.signal });
+    emit({ type: 'baseline-started', command: testCommand, framework: adapter.label });
+    const before = await runTests({ runner, root: base.root, adapter, command: testCommand, timeoutMs, signal: options.signal });
+    baseline = before;
     checkCancelled();
-    const failing = failingTests(baseline, options.focusTests);
-    emit({ type: 'baseline-finished', report: baseline, failing: failing.map((t) => t.id) });
-    if (baseline.tests.length === 0) {
-      return finish('error', baseline.runError ?? `no test results from \`${command}\``);
+    const failing = failingTests(before, options.focusTests);
+    emit({ type: 'baseline-finished', report: before, failing: failing.map((t) => t.id) });
+    if (before.tests.length === 0) {
+      return finish('error', before.runError ?? `no test results from \`${testCommand}\``, undefined, 'configuration');
     }
     if (failing.length === 0) {
       const what = options.focusTests?.length ? 'the selected tests already pass' : 'all tests already pass';
       return finish('fixed', `nothing to repair: ${what}`);
     }
 
-    const originallyPassing = new Set(baseline.tests.filter((t) => t.status === 'passed').map((t) => t.id));
+    const originallyPassing = new Set(before.tests.filter((t) => t.status === 'passed').map((t) => t.id));
     const focus = new Set(failing.map((t) => t.id));
     const projectFiles = await listProjectFiles(base.root);
     const testAdapter = adapter;
@@ -186,8 +202,9 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
       }
       const merged = new Map([...onto, ...edited]);
       for (const [path, after] of merged) {
-        const before = (await readOriginal(path)) ?? '';
-        if (before !== after) candidate.changes.push({ path, before, after });
+        const original = await readOriginal(path);
+        if (original === undefined) candidate.changes.push({ path, before: '', after, created: true });
+        else if (original !== after) candidate.changes.push({ path, before: original, after });
       }
       candidate.patch = unifiedDiff(candidate.changes);
       const problems: string[] = [];
@@ -203,13 +220,14 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
       }
       checkCancelled();
       const copy = await cloneSandbox(baseRoot);
+      let report: TestReport;
       try {
         for (const change of candidate.changes) await copy.writeFile(change.path, change.after);
-        candidate.report = await runTests({ runner, root: copy.root, adapter: testAdapter, command: command!, timeoutMs, signal: options.signal });
+        report = await runTests({ runner, root: copy.root, adapter: testAdapter, command: testCommand, timeoutMs, signal: options.signal });
       } finally {
         await copy.dispose();
       }
-      const report = candidate.report;
+      candidate.report = report;
       const status = new Map(report.tests.map((t) => [t.id, t.status]));
       candidate.regressions = [...originallyPassing].filter((id) => {
         const now = status.get(id);
@@ -233,7 +251,7 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
         isTestFile: (file) => testAdapter.isTestFile(file),
         readFile: readCurrent,
       });
-      const messages = buildRepairPrompt({ testCommand: command, failing: currentFailing, tests: located.tests, code: located.code, previous });
+      const messages = buildRepairPrompt({ testCommand, failing: currentFailing, tests: located.tests, code: located.code, previous });
       const prompt = messages[messages.length - 1]!.content;
       const temperature = options.temperature ?? (perTurn > 1 ? 0.8 : 0.2);
 
@@ -275,10 +293,10 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
 
       // Keep the turn's best change when it helped without breaking anything; otherwise start again
       // from the original code, so one bad turn does not poison the next.
-      const before = current.size ? passFail(previous?.report) : passFail(baseline);
+      const reference = current.size ? passFail(previous?.report) : passFail(before);
       const helped =
         !top.rejected && top.report && !top.report.runError && top.regressions.length === 0 &&
-        passFail(top.report).failed < before.failed;
+        passFail(top.report).failed < reference.failed;
       if (helped) {
         current = new Map(top.changes.map((c) => [c.path, c.after]));
         const still = failingTests(top.report!, options.focusTests);
@@ -303,9 +321,12 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
     if (error instanceof Cancelled || (error instanceof ModelError && error.kind === 'cancelled') || options.signal?.aborted) {
       return finish('cancelled', 'cancelled');
     }
-    if (error instanceof ModelError) return finish('error', error.message);
+    if (error instanceof ModelError) {
+      const configuration = ['missing-key', 'bad-key', 'unreachable', 'unknown-model'].includes(error.kind);
+      return finish('error', error.message, undefined, configuration ? 'configuration' : 'internal');
+    }
     const message = error instanceof Error ? error.message : String(error);
-    return finish('error', message.split('\n')[0]!);
+    return finish('error', message.split('\n')[0]!, undefined, 'internal');
   } finally {
     await base?.dispose();
   }

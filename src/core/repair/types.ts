@@ -34,8 +34,10 @@ export interface PassFail {
 
 export interface FileChange {
   path: string;
+  /** Empty for a file the candidate creates. */
   before: string;
   after: string;
+  created?: boolean;
 }
 
 export interface Candidate {
@@ -61,6 +63,11 @@ export interface RepairResult {
   status: RepairStatus;
   /** One line for a person: why it ended so. */
   message: string;
+  /**
+   * With status `error`: `configuration` when the user can fix it without touching code (key,
+   * endpoint, model, test command), `internal` otherwise.
+   */
+  errorKind?: 'configuration' | 'internal';
   turns: number;
   /** The verified fix (best candidate) as a unified diff; empty unless fixed. */
   patch: string;

@@ -1,0 +1,51 @@
+import { strict as assert } from 'node:assert';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { adapters, selectAdapter } from '../../../src/core/testing';
+import { FIXTURE_PROJECTS } from '../../support/projects';
+
+describe('selectAdapter', () => {
+  const pythonProject = path.join(FIXTURE_PROJECTS, 'python-buggy');
+  const jsProject = path.join(FIXTURE_PROJECTS, 'js-buggy');
+  let empty: string;
+  beforeEach(async () => {
+    empty = await mkdtemp(path.join(os.tmpdir(), 'self-repair-test-select-'));
+  });
+  afterEach(() => rm(empty, { recursive: true, force: true }));
+
+  it('knows pytest and node --test', () => {
+    assert.deepEqual(adapters.map((a) => a.id), ['pytest', 'node-test']);
+  });
+
+  it('detects each sample project’s framework from its files', async () => {
+    assert.equal((await selectAdapter(pythonProject)).id, 'pytest');
+    assert.equal((await selectAdapter(jsProject)).id, 'node-test');
+  });
+
+  it('lets the command decide over the files', async () => {
+    assert.equal((await selectAdapter(jsProject, 'python3 -m pytest')).id, 'pytest');
+    assert.equal((await selectAdapter(pythonProject, 'node --test')).id, 'node-test');
+  });
+
+  it('follows npm test to the package.json script it runs', async () => {
+    await writeFile(path.join(empty, 'package.json'), JSON.stringify({ scripts: { test: 'python -m pytest', unit: 'node --test' } }));
+    assert.equal((await selectAdapter(empty, 'npm test')).id, 'pytest');
+    assert.equal((await selectAdapter(empty, 'npm run unit')).id, 'node-test');
+  });
+
+  it('falls back to the files when the command names no known framework', async () => {
+    assert.equal((await selectAdapter(pythonProject, 'make test')).id, 'pytest');
+  });
+
+  it('says in one line what to do when nothing tells', async () => {
+    await assert.rejects(selectAdapter(empty), (error: Error) => {
+      assert.equal(
+        error.message,
+        `could not tell which test framework ${path.basename(empty)} uses; pass --test "<command>" (supported: pytest, node --test)`,
+      );
+      return true;
+    });
+    await assert.rejects(selectAdapter(empty, 'make test'), /could not tell which test framework "make test" runs/);
+  });
+});

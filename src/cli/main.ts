@@ -46,12 +46,6 @@ function jsonResult(result: RepairResult, message?: string): string {
   });
 }
 
-/** Configuration and environment errors: the user can fix them without touching the code. */
-function isConfigurationError(result: RepairResult): boolean {
-  if (result.status !== 'error') return false;
-  return result.requests === 0 || /API key|reach the model|unknown model|endpoint/i.test(result.message);
-}
-
 async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO): Promise<number> {
   const projectRoot = path.resolve(io.cwd, dir ?? '.');
   const isDir = await stat(projectRoot).then((s) => s.isDirectory(), () => false);
@@ -114,7 +108,7 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
     case 'cancelled':
       return EXIT.cancelled;
     case 'error':
-      return isConfigurationError(result) ? EXIT.usage : EXIT.unfixed;
+      return result.errorKind === 'configuration' ? EXIT.usage : EXIT.unfixed;
   }
 }
 

@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+export const FIXTURE_PROJECTS = path.resolve(__dirname, '..', 'fixtures', 'projects');
+
+/** A throw-away copy of a sample project, so a test may let the CLI write into it. */
+export async function copyProject(name: string): Promise<{ root: string; remove(): Promise<void> }> {
+  const parent = await mkdtemp(path.join(os.tmpdir(), 'self-repair-test-'));
+  const root = path.join(parent, name);
+  await cp(path.join(FIXTURE_PROJECTS, name), root, {
+    recursive: true,
+    filter: (src) => !/(__pycache__|\.pytest_cache)$/.test(src),
+  });
+  return { root, remove: () => rm(parent, { recursive: true, force: true }) };
+}
+
+/** Path → sha256 of every file below root: compares a whole tree byte for byte. */
+export async function hashTree(root: string): Promise<Map<string, string>> {
+  const hashes = new Map<string, string>();
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else hashes.set(path.relative(root, full), createHash('sha256').update(await readFile(full)).digest('hex'));
+    }
+  };
+  await walk(root);
+  return hashes;
+}
+
+/**
+ * Pids of live processes whose working directory lies in one of the engine's sandboxes: after a
+ * repair has ended there must be none.
+ */
+export async function processesInSandboxes(): Promise<number[]> {
+  const prefix = path.join(os.tmpdir(), 'self-repair-');
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const cwd = await readlink(`/proc/${entry}/cwd`);
+      if (cwd.startsWith(prefix) && !cwd.startsWith(path.join(os.tmpdir(), 'self-repair-test-'))) found.push(Number(entry));
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return found;
+}

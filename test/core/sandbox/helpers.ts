@@ -1,0 +1,46 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+
+export const FIXTURES = path.resolve(__dirname, '../../fixtures/sandbox');
+
+/** Single-quotes a value for /bin/sh. */
+export function sh(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Live (non-zombie) processes as "pid pgid stat" rows. Zombies are dead; they only wait to be reaped. */
+function liveProcesses(): { pid: number; pgid: number }[] {
+  return execFileSync('ps', ['-e', '-o', 'pid=,pgid=,stat='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([, , stat]) => !stat.startsWith('Z'))
+    .map(([pid, pgid]) => ({ pid: Number(pid), pgid: Number(pgid) }));
+}
+
+export function isRunning(pid: number): boolean {
+  return liveProcesses().some((p) => p.pid === pid);
+}
+
+export function groupMembers(pgid: number): number[] {
+  return liveProcesses()
+    .filter((p) => p.pgid === pgid)
+    .map((p) => p.pid);
+}
+
+/** Polls until `check` holds; fails with `what` if it never does within a generous deadline. */
+export async function waitUntil(check: () => boolean, what: string, deadlineMs = 15_000): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`gave up waiting: ${what}`);
+    await delay(50);
+  }
+}
+
+/** Numbers a fixture script wrote to its pid file, once the file exists. */
+export async function readPids(file: string): Promise<number[]> {
+  await waitUntil(() => existsSync(file), `pid file ${file}`);
+  return readFileSync(file, 'utf8').trim().split(/\s+/).map(Number);
+}

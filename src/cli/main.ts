@@ -31,7 +31,10 @@ function positiveInt(name: string, max: number) {
   };
 }
 
-function jsonResult(result: RepairResult, message?: string): string {
+type JsonFields = Pick<RepairResult, 'status' | 'message' | 'turns' | 'patch' | 'before' | 'after' | 'requests' | 'usage' | 'durationMs'>;
+
+/** The `--json` object: the documented fields only, `message` when something went wrong. */
+function jsonResult(result: JsonFields, message?: string): string {
   const status = result.status === 'cancelled' ? 'error' : result.status;
   return JSON.stringify({
     status,
@@ -44,6 +47,11 @@ function jsonResult(result: RepairResult, message?: string): string {
     durationMs: result.durationMs,
     ...(status === 'error' || message ? { message: message ?? result.message } : {}),
   });
+}
+
+function failedBeforeStart(message: string): JsonFields {
+  const none = { passed: 0, failed: 0 };
+  return { status: 'error', message, turns: 0, patch: '', before: none, after: none, requests: 0, usage: { promptTokens: 0, completionTokens: 0 }, durationMs: 0 };
 }
 
 async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO): Promise<number> {
@@ -92,8 +100,10 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
     if (result.patch) io.stdout(result.patch.endsWith('\n') ? result.patch : `${result.patch}\n`);
   }
   if (!flags.quiet || !flags.json) {
-    const after = result.status === 'fixed' && result.patch ? ` → after: ${result.after.passed} passed, ${result.after.failed} failed` : '';
-    io.stderr(`${result.status === 'error' ? 'error' : result.status}: ${result.message}${after} (${result.requests} request${result.requests === 1 ? '' : 's'}, ${tokens}, ${seconds} s)\n`);
+    const counts = (c: { passed: number; failed: number }): string => `${c.passed} passed, ${c.failed} failed`;
+    const change = result.status === 'fixed' && result.patch ? `: ${counts(result.before)} → ${counts(result.after)}` : '';
+    const lead = result.status === 'error' || result.status === 'cancelled' ? 'error: ' : '';
+    io.stderr(`${lead}${result.message}${change} (${result.requests} request${result.requests === 1 ? '' : 's'}, ${tokens}, ${seconds} s)\n`);
     if (applyError) io.stderr(`error: ${applyError}\n`);
     else if (result.status === 'fixed' && result.patch) {
       io.stderr(flags.apply ? `applied to ${result.changes.map((c) => c.path).join(', ')}\n` : 'your files are unchanged; run again with --apply to write the patch\n');
@@ -154,7 +164,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
     if (json) {
-      io.stdout(`${JSON.stringify({ status: 'error', turns: 0, patch: '', before: { passed: 0, failed: 0 }, after: { passed: 0, failed: 0 }, requests: 0, usage: { promptTokens: 0, completionTokens: 0 }, durationMs: 0, message })}\n`);
+      io.stdout(`${jsonResult(failedBeforeStart(message))}\n`);
     }
     io.stderr(`error: ${message}\n`);
     return error instanceof UsageError || error instanceof ModelError ? EXIT.usage : EXIT.unfixed;

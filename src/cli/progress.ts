@@ -8,6 +8,11 @@ export function progressPrinter(write: (text: string) => void, options: { model:
     streamingLine = false;
     write(`${text}\n`);
   };
+  /** The model's own account of the bug, shortened to its first sentence. */
+  const explain = (explanation: string): void => {
+    const first = explanation.replace(/\s+/g, ' ').trim().match(/^.*?[.!?](\s|$)/)?.[0]?.trim() ?? explanation.trim();
+    if (first) line(`    why: ${first.length > 160 ? `${first.slice(0, 157)}…` : first}`);
+  };
   return (event: RepairEvent): void => {
     switch (event.type) {
       case 'baseline-started':
@@ -30,11 +35,13 @@ export function progressPrinter(write: (text: string) => void, options: { model:
         break;
       case 'candidate-rejected':
         line(`  candidate ${event.candidate.index}: rejected: ${event.reason}`);
+        explain(event.candidate.explanation);
         break;
       case 'candidate-verified': {
         const c = event.candidate;
         const verdict = c.fixed ? 'all pass' : c.regressions.length ? `breaks ${c.regressions.length} passing test(s)` : 'still failing';
         line(`  candidate ${c.index}: ${event.passed} passed, ${event.failed} failed (${verdict})`);
+        explain(c.explanation);
         break;
       }
       case 'finished':

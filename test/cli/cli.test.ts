@@ -141,6 +141,15 @@ describe('self-repair CLI (the bundled dist/cli.js as a child process)', functio
       oneLine(run.stderr, /no API key: set SELF_REPAIR_API_KEY/);
     });
 
+    it('no API key, with --json: still one JSON object on stdout', async () => {
+      const run = await cli(['repair', project.root, '--base-url', 'https://api.example.com/v1', '--json']);
+      assert.equal(run.exitCode, 2);
+      const out = JSON.parse(run.stdout);
+      assert.equal(out.status, 'error');
+      assert.match(out.message, /no API key/);
+      assert.equal(out.requests, 0);
+    });
+
     it('an endpoint nobody listens on', async () => {
       const run = await cli(['repair', project.root, '--base-url', 'http://127.0.0.1:9/v1', '--model', MODEL]);
       assert.equal(run.exitCode, 2);

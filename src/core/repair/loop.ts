@@ -287,8 +287,7 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
       const top = ranked[0]!;
       if (top.fixed) {
         best = top;
-        const summary = passFail(top.report);
-        return finish('fixed', `fixed in ${turn} turn${turn > 1 ? 's' : ''}: ${summary.passed} passed, ${summary.failed} failed`, best);
+        return finish('fixed', `fixed in ${turn} turn${turn > 1 ? 's' : ''}`, best);
       }
 
       // Keep the turn's best change when it helped without breaking anything; otherwise start again

@@ -8,7 +8,7 @@ import { runTests, selectAdapter, type FrameworkAdapter } from '../testing';
 import { isFailing, type TestReport } from '../testing/types';
 import { localize, type Localization } from './localize';
 import { buildRepairPrompt, failingTests, type TurnFeedback } from './prompt';
-import type { Candidate, FileChange, PassFail, RepairEvent, RepairOptions, RepairResult } from './types';
+import type { Candidate, FileChange, PassFail, RepairEvent, RepairOptions, RepairResult, RequestRecord } from './types';
 
 export const DEFAULTS = {
   maxTurns: 4,
@@ -69,6 +69,7 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
   const emit = (event: RepairEvent): void => options.onEvent?.(event);
   const usage: TokenUsage = { promptTokens: 0, completionTokens: 0 };
   const candidates: Candidate[] = [];
+  const requestLog: RequestRecord[] = [];
   let requests = 0;
   let turns = 0;
   let baseline: TestReport | undefined;
@@ -102,6 +103,7 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
       candidates: ranked,
       requests,
       usage,
+      requestLog,
       durationMs: Date.now() - started,
       testCommand: command,
       framework: adapter?.id,
@@ -268,6 +270,14 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
           });
           usage.promptTokens += response.usage.promptTokens;
           usage.completionTokens += response.usage.completionTokens;
+          requestLog.push({
+            turn,
+            candidate: index,
+            promptTokens: response.usage.promptTokens,
+            completionTokens: response.usage.completionTokens,
+            durationMs: response.durationMs,
+            ...(response.usage.estimated ? { estimated: true } : {}),
+          });
           emit({ type: 'request-finished', turn, candidate: index, usage: response.usage, reply: response.content });
           return { index, reply: response.content };
         }),

@@ -25,6 +25,14 @@ export interface RepairOptions {
   onEvent?: (event: RepairEvent) => void;
 }
 
+export interface RequestRecord extends TokenUsage {
+  turn: number;
+  candidate: number;
+  durationMs: number;
+  /** The endpoint reported no usage; the counts are estimates (characters / 4). */
+  estimated?: boolean;
+}
+
 export type RepairStatus = 'fixed' | 'unfixed' | 'error' | 'cancelled';
 
 export interface PassFail {
@@ -79,7 +87,10 @@ export interface RepairResult {
   /** Every candidate, best first. */
   candidates: Candidate[];
   requests: number;
+  /** Summed over `requestLog`. */
   usage: TokenUsage;
+  /** One entry per model request, in the order they finished. */
+  requestLog: RequestRecord[];
   durationMs: number;
   testCommand?: string;
   framework?: string;

@@ -80,6 +80,15 @@ describe('repair loop (real tests, real HTTP, scripted model)', function () {
     );
     assert.equal(events.at(-1)?.type, 'finished');
     assert.ok(result.usage.promptTokens > 0 && result.usage.completionTokens > 0);
+    assert.deepEqual(
+      result.requestLog.map((r) => [r.turn, r.candidate]),
+      [
+        [1, 1],
+        [2, 1],
+      ],
+    );
+    assert.equal(result.requestLog.reduce((sum, r) => sum + r.promptTokens, 0), result.usage.promptTokens);
+    assert.ok(result.requestLog[1]!.promptTokens > result.requestLog[0]!.promptTokens, 'the second prompt carries the feedback');
   });
 
   const formats: Array<[string, string, string, RegExp]> = [

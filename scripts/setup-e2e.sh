@@ -22,8 +22,9 @@ started=$SECONDS
 say() { printf 'setup-e2e: %s\n' "$*"; }
 mkdir -p "$CACHE"
 
-# --- Debian packages: the browser, and Kerberos headers for code-server's native `kerberos` module.
-apt_packages=(chromium libkrb5-dev)
+# --- Debian packages: the browser, a font for its screenshots (recommends are skipped), and
+# Kerberos headers for code-server's native `kerberos` module.
+apt_packages=(chromium fonts-dejavu-core libkrb5-dev)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -68,10 +69,14 @@ else
     export PATH="$NODE24_HOME/bin:$PATH"
     export npm_config_user_agent="npm/$(npm --version) node/v$NODE24_VERSION linux x64 workspaces/false"
     export npm_config_audit=false npm_config_fund=false npm_config_loglevel=error
+    # node-gyp would download Node 24's headers, which it cannot here. VS Code's native modules use
+    # Node-API, whose ABI is stable across majors, so the system Node's headers build them fine.
+    export npm_config_nodedir="${npm_config_nodedir:-/usr}"
     npm install --prefix "$CODE_SERVER_DIR" --no-save --no-package-lock --ignore-scripts \
       "code-server@$CODE_SERVER_VERSION"
     cd "$CODE_SERVER_HOME"
-    sh ./postinstall.sh
+    # Its built-in extensions' postinstall lists every file it trims; keep the rest of the output.
+    sh ./postinstall.sh 2>&1 | { grep -Ev '^(Removed|removed) ' || true; }
   )
   touch "$cs_stamp"
   say "code-server $CODE_SERVER_VERSION: installed in $CODE_SERVER_HOME"

@@ -1,6 +1,10 @@
 import type * as vscode from 'vscode';
+import { configureTreeSitter } from './grammars';
+import { SelfRepair } from './self-repair';
 
-/** The VS Code layer arrives with the next issue; the engine in src/core is ready for it. */
-export function activate(_context: vscode.ExtensionContext): void {}
+export function activate(context: vscode.ExtensionContext): void {
+  configureTreeSitter(context);
+  context.subscriptions.push(new SelfRepair(context));
+}
 
 export function deactivate(): void {}

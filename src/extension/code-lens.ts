@@ -1,0 +1,67 @@
+import * as vscode from 'vscode';
+import { findTestDefinitions, languageForFile } from '../core/syntax';
+import { Disposable } from './disposable';
+import type { FailureStore } from './failures';
+import { belongsTo, testIdFor } from './logic/test-ids';
+import { oneLine } from './logic/text';
+import { relativePath } from './workspace';
+
+export const TEST_LANGUAGES = ['python', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact'];
+
+/** The argument a lens passes to `selfRepair.repairTest`. */
+export interface LensTarget {
+  uri: string;
+  testId: string;
+}
+
+/**
+ * `$(wrench) Self-repair` and the failure's one-line reason above each failing test, from the last
+ * run of the folder's tests. Positions come from parsing the document as it is now, so lenses stay
+ * on their test while the user edits.
+ */
+export class FailingTestLenses extends Disposable implements vscode.CodeLensProvider {
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly failures: FailureStore) {
+    super();
+    this._register(failures.onDidChange(() => this.changed.fire()));
+    const selector = TEST_LANGUAGES.map((language) => ({ scheme: 'file', language }));
+    this._register(vscode.languages.registerCodeLensProvider(selector, this));
+  }
+
+  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    const known = this.failures.inFile(document.uri);
+    const rel = known && relativePath(known.folder, document.uri);
+    const lang = rel && languageForFile(rel);
+    if (!known || !rel || !lang) return [];
+    const definitions = await findTestDefinitions(document.getText(), rel, lang).catch(() => []);
+    const lenses: vscode.CodeLens[] = [];
+    for (const definition of definitions) {
+      if (definition.kind !== 'test') continue;
+      const testId = testIdFor(known.framework, rel, definition.fullName);
+      const failing = known.failures.filter((f) => belongsTo(f.id, testId));
+      if (failing.length === 0) continue;
+      const range = new vscode.Range(definition.range.startLine - 1, 0, definition.range.startLine - 1, 0);
+      const target: LensTarget = { uri: document.uri.toString(), testId };
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: '$(wrench) Self-repair',
+          command: 'selfRepair.repairTest',
+          arguments: [target],
+          tooltip: `Repair ${definition.name} with Self-repair: only a patch that makes it pass, without breaking other tests, is offered`,
+        }),
+      );
+      const more = failing.length > 1 ? ` (+${failing.length - 1} more)` : '';
+      lenses.push(
+        new vscode.CodeLens(range, {
+          // No command: the reason is a label, not a second button.
+          title: `— ${oneLine(failing[0]!.reason, 72)}${more}`,
+          command: '',
+          tooltip: failing.map((f) => `${f.id}: ${f.message}`).join('\n'),
+        }),
+      );
+    }
+    return lenses;
+  }
+}

@@ -1,0 +1,140 @@
+import type { RepairEvent, RepairResult } from '../../core/repair/types';
+import { passCount } from './reason';
+import { formatCount, plural } from './text';
+
+export type EndState = 'fixed' | 'nothing' | 'unfixed' | 'cancelled' | 'error';
+
+const END_TEXT: Record<EndState, string> = {
+  fixed: '$(check) Self-repair: fixed',
+  nothing: '$(check) Self-repair: nothing to repair',
+  unfixed: '$(x) Self-repair: not fixed',
+  cancelled: '$(circle-slash) Self-repair: cancelled',
+  error: '$(error) Self-repair: error',
+};
+
+export function endState(result: Pick<RepairResult, 'status' | 'candidates'>): EndState {
+  if (result.status === 'fixed') return result.candidates.some((c) => c.fixed) ? 'fixed' : 'nothing';
+  return result.status;
+}
+
+export function endText(result: Pick<RepairResult, 'status' | 'candidates'>): string {
+  return END_TEXT[endState(result)];
+}
+
+/**
+ * What a running repair has done so far, folded from the engine's events: the status bar, the
+ * progress notification and the tooltip all read from this one place.
+ */
+export class RepairProgress {
+  private phase: 'starting' | 'baseline' | 'asking' | 'verifying' | 'done' = 'starting';
+  private framework = '';
+  private command = '';
+  private turn = 0;
+  private maxTurns = 0;
+  private verified = 0;
+  private fixed = 0;
+  private rejected = 0;
+  private best: { passed: number; total: number } | undefined;
+  private before: { passed: number; total: number } | undefined;
+  private promptTokens = 0;
+  private completionTokens = 0;
+  private receiving = 0;
+  private result: RepairResult | undefined;
+
+  constructor(private readonly subject: { model: string; project: string; focus?: string }) {}
+
+  apply(event: RepairEvent): void {
+    switch (event.type) {
+      case 'baseline-started':
+        this.phase = 'baseline';
+        this.framework = event.framework;
+        this.command = event.command;
+        break;
+      case 'baseline-finished':
+        this.before = passCount(event.report);
+        this.best = this.before;
+        break;
+      case 'turn-started':
+        this.phase = 'asking';
+        this.turn = event.turn;
+        this.maxTurns = event.maxTurns;
+        this.receiving = 0;
+        break;
+      case 'request-streaming':
+        this.receiving = event.chars;
+        break;
+      case 'request-finished':
+        this.promptTokens += event.usage.promptTokens;
+        this.completionTokens += event.usage.completionTokens;
+        this.phase = 'verifying';
+        break;
+      case 'candidate-rejected':
+        this.rejected++;
+        break;
+      case 'candidate-verified': {
+        this.verified++;
+        if (event.candidate.fixed) this.fixed++;
+        const now = passCount(event.candidate.report);
+        if (!this.best || now.passed > this.best.passed) this.best = now;
+        break;
+      }
+      case 'finished':
+        this.phase = 'done';
+        this.result = event.result;
+        this.promptTokens = event.result.usage.promptTokens;
+        this.completionTokens = event.result.usage.completionTokens;
+        break;
+      case 'request-started':
+        break;
+    }
+  }
+
+  get tokens(): number {
+    return this.promptTokens + this.completionTokens;
+  }
+
+  /** `turn 1/4 · 1 candidate verified · tests 3/4 · 1.2k tokens` */
+  summary(): string {
+    const parts: string[] = [];
+    if (this.turn === 0) parts.push(this.phase === 'baseline' || this.phase === 'starting' ? 'running tests' : 'starting');
+    else parts.push(`turn ${this.turn}/${this.maxTurns}`);
+    if (this.verified) parts.push(`${plural(this.verified, 'candidate')} verified`);
+    if (this.best && this.best.total) parts.push(`tests ${this.best.passed}/${this.best.total}`);
+    if (this.tokens) parts.push(`${formatCount(this.tokens)} tokens`);
+    return parts.join(' · ');
+  }
+
+  statusText(): string {
+    return this.result ? endText(this.result) : `$(sync~spin) Self-repair: ${this.summary()}`;
+  }
+
+  /** The progress notification's line: what is happening right now. */
+  notification(): string {
+    switch (this.phase) {
+      case 'starting':
+        return 'starting…';
+      case 'baseline':
+        return `running the tests${this.framework ? ` (${this.framework})` : ''}…`;
+      case 'asking':
+        return `turn ${this.turn}/${this.maxTurns}: asking ${this.subject.model}${this.receiving ? ` (${formatCount(this.receiving)} chars)` : ''}…`;
+      case 'verifying':
+        return `turn ${this.turn}/${this.maxTurns}: verifying candidates in a copy of the project…`;
+      case 'done':
+        return this.result?.message ?? 'done';
+    }
+  }
+
+  tooltip(): string {
+    const lines = [`Self-repair · ${this.subject.project}${this.subject.focus ? ` · ${this.subject.focus}` : ''}`];
+    if (this.command) lines.push(`Tests: ${this.command} (${this.framework})`);
+    if (this.before) lines.push(`Before: ${this.before.passed}/${this.before.total} tests pass`);
+    if (this.turn) lines.push(`Turn ${this.turn} of ${this.maxTurns} · model ${this.subject.model}`);
+    if (this.verified || this.rejected) {
+      lines.push(`Candidates: ${this.verified} verified (${this.fixed} fixed), ${this.rejected} rejected`);
+    }
+    if (this.tokens) lines.push(`Tokens: ${this.promptTokens} prompt + ${this.completionTokens} completion`);
+    if (this.result) lines.push(`Result: ${this.result.message}`);
+    lines.push(this.result ? 'Click to show the log' : 'Click to show the log · use Cancel to stop');
+    return lines.join('\n');
+  }
+}

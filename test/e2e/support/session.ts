@@ -16,7 +16,11 @@ export interface SessionOptions {
   project: string;
   /** Default true. false opens the copy in Restricted Mode. */
   trusted?: boolean;
-  userSettings?: Record<string, unknown>;
+  /**
+   * Merged into the user's settings.json. A function is called when the session starts, after the
+   * describe's earlier `before` hooks: e.g. one that started a scripted model server and knows its url.
+   */
+  userSettings?: Record<string, unknown> | (() => Record<string, unknown>);
   env?: Record<string, string>;
 }
 
@@ -38,7 +42,7 @@ export function useSession(options: SessionOptions): () => Session {
       vsix: VSIX_PATH,
       workspace: copy.root,
       trusted: options.trusted,
-      userSettings: options.userSettings,
+      userSettings: typeof options.userSettings === 'function' ? options.userSettings() : options.userSettings,
       env: options.env,
     });
     try {

@@ -26,6 +26,17 @@ const QUICK_INPUT = '.quick-input-widget';
 const QUICK_INPUT_BOX = `${QUICK_INPUT} .quick-input-box input`;
 const QUICK_INPUT_ROW = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
 const NO_MATCH = 'No matching commands';
+const TEST_ROW = '.test-explorer .monaco-list-row';
+/** The Test Explorer's state icons (`codicon-testing-<state>-icon`) in words. */
+const TEST_STATES: Record<string, string> = {
+  unset: 'Not yet run',
+  queued: 'Queued',
+  loading: 'Running',
+  passed: 'Passed',
+  failed: 'Failed',
+  error: 'Errored',
+  skipped: 'Skipped',
+};
 
 export class Workbench {
   /** What the page printed to its console at warning level or above, and its uncaught errors. */
@@ -197,6 +208,30 @@ export class Workbench {
     return (await lenses.allInnerTexts()).map(normalize);
   }
 
+  /**
+   * Each code lens of the active editor with the source line it stands above, top to bottom, e.g.
+   * `{ lens: 'Self-repair | — assert 3.0 == 2.0', line: 'def test_mean():' }`.
+   */
+  async codeLensLines(): Promise<{ lens: string; line: string }[]> {
+    const editor = this.page.locator('.editor-group-container.active .monaco-editor').first();
+    const lines = await Promise.all(
+      (await editor.locator('.view-lines .view-line').all()).map(async (line) => ({
+        top: (await line.boundingBox())?.y ?? Number.NaN,
+        text: ((await line.textContent()) ?? '').replace(/\u00a0/g, ' '),
+      })),
+    );
+    lines.sort((a, b) => a.top - b.top);
+    const found: { top: number; lens: string; line: string }[] = [];
+    for (const lens of await editor.locator('.codelens-decoration').all()) {
+      const box = await lens.boundingBox();
+      if (!box) continue;
+      // A lens sits in a gap the editor opens above its line: the first line below the lens is it.
+      const below = lines.find((line) => line.top >= box.y + box.height - 1);
+      found.push({ top: box.y, lens: normalize(await lens.innerText()), line: below?.text ?? '' });
+    }
+    return found.sort((a, b) => a.top - b.top).map(({ lens, line }) => ({ lens, line }));
+  }
+
   /** Waits for a code lens matching `pattern` in the active editor and returns its locator. */
   async waitForCodeLens(pattern: RegExp): Promise<Locator> {
     const lens = this.page.locator('.editor-group-container.active .codelens-decoration a').filter({ hasText: pattern }).first();
@@ -282,23 +317,46 @@ export class Workbench {
   }
 
   /**
-   * The Test Explorer's visible rows as a screen reader reads them, e.g. "test_mean (Failed)";
-   * collapsed children are not listed.
+   * The Test Explorer's visible rows as a person sees them: the label and the state its icon shows,
+   * e.g. "test_mean (Failed)", "tests/test_core.py (Not yet run)"; collapsed children are not
+   * listed. Read from the icon, not the row's aria-label: VS Code 1.139 leaves that label as it was
+   * when the row was created, so after "Test: Clear All Results" it still says "(Passed)".
    */
   async testExplorerItems(): Promise<string[]> {
-    const rows = await this.page.locator('.test-explorer .monaco-list-row').all();
-    return Promise.all(rows.map(async (row) => normalize((await row.getAttribute('aria-label')) ?? '')));
+    return (await this.testExplorerRows()).map((row) => row.text);
   }
 
-  /** Waits for a Test Explorer row whose accessible label matches, e.g. /^test_mean \(Failed\)/. */
-  async waitForTestItem(pattern: RegExp): Promise<Locator> {
-    const row = this.page.locator('.test-explorer').getByRole('treeitem', { name: pattern }).first();
+  /** Waits for a Test Explorer row that testExplorerItems() shows as matching, e.g. /^test_mean \(Failed\)$/. */
+  async waitForTestItem(pattern: RegExp, timeout = TIMEOUT_MS): Promise<Locator> {
+    let index: string | undefined;
     try {
-      await row.waitFor();
+      await waitUntil(async () => (index = (await this.testExplorerRows()).find((row) => pattern.test(row.text))?.index) !== undefined, `a Test Explorer item matching ${pattern}`, timeout);
     } catch {
       throw new Error(`no Test Explorer item matches ${pattern}; it shows: ${JSON.stringify(await this.testExplorerItems())}`);
     }
-    return row;
+    return this.page.locator(`${TEST_ROW}[data-index="${index}"]`);
+  }
+
+  /** The rows top to bottom (a list places its rows absolutely, not in DOM order), by data-index. */
+  private async testExplorerRows(): Promise<{ index: string; text: string }[]> {
+    const rows = await this.page.locator(TEST_ROW).evaluateAll(
+      (elements, states) =>
+        elements.map((row) => {
+          const label = row.querySelector('.label')?.firstChild?.textContent?.trim() ?? '';
+          const icon = /codicon-testing-(\w+)-icon/.exec(row.querySelector('.computed-state')?.className ?? '')?.[1] ?? '';
+          return { index: row.getAttribute('data-index') ?? '', text: `${label} (${states[icon] ?? icon})` };
+        }),
+      TEST_STATES,
+    );
+    return rows.sort((a, b) => Number(a.index) - Number(b.index));
+  }
+
+  /** Expands the Test Explorer row that matches (a file, a suite) so its tests are listed. */
+  async expandTestItem(pattern: RegExp): Promise<void> {
+    const row = await this.waitForTestItem(pattern);
+    if ((await row.getAttribute('aria-expanded')) !== 'false') return;
+    await row.locator('.monaco-tl-twistie').click();
+    await waitUntil(async () => (await row.getAttribute('aria-expanded')) === 'true', `the Test Explorer row ${pattern} to expand`);
   }
 
   /** Opens the Extensions view filtered to the installed extensions and lists their names. */

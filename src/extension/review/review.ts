@@ -104,8 +104,13 @@ export class CandidateReview extends Disposable {
       `${candidateLabel(candidate, position, count)}${why ? `: ${why}` : ''}`,
       ...actions,
     );
-    // A later candidate, an accept or a reject from the editor title may have happened meanwhile.
-    if (!choice || this.session !== session || session.index !== position - 1) return;
+    if (!choice) return;
+    // A notification cannot be withdrawn, so its buttons may outlive the review (ended from the
+    // editor title, or moved to another candidate): say so rather than doing nothing.
+    if (this.session !== session || session.index !== position - 1) {
+      void vscode.window.showInformationMessage(MESSAGES.reviewMoved);
+      return;
+    }
     if (choice === 'Accept') await this.accept();
     else if (choice === 'Reject') await this.reject();
     else if (choice === 'Next Candidate') await this.next();

@@ -25,7 +25,8 @@ export function plural(n: number, word: string, many = `${word}s`): string {
 /** The first sentence (or line) of a model's explanation, for a notification or a lens. */
 export function firstSentence(text: string, max = 160): string {
   const paragraph = text.trim().split(/\n\s*\n/)[0] ?? '';
-  const flat = paragraph.replace(/^#+\s.*$/gm, '').replace(/\s+/g, ' ').trim();
+  // A bold lead-in label ("**Explanation.**", "**Cause:**") is markdown a plain-text notification would show raw.
+  const flat = paragraph.replace(/^#+\s.*$/gm, '').replace(/\s+/g, ' ').trim().replace(/^(\*\*|__)[^*_]{1,40}?[.:]\1\s*/, '');
   const end = flat.search(/[.!?](\s|$)/);
   return oneLine(end >= 0 ? flat.slice(0, end + 1) : flat, max);
 }

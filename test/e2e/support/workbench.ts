@@ -363,8 +363,10 @@ export class Workbench {
   async installedExtensions(): Promise<string[]> {
     await this.runCommand('Extensions: Show Installed Extensions');
     const names = this.page.locator('.extensions-viewlet .extension-list-item .name');
-    await names.first().waitFor();
-    return (await names.allInnerTexts()).map(normalize);
+    // A row can show before its name is filled in (the list renders, then binds): wait for names.
+    let shown: string[] = [];
+    await waitUntil(async () => (shown = (await names.allInnerTexts()).map(normalize).filter(Boolean)).length > 0, 'the Extensions view to list the installed extensions');
+    return shown;
   }
 
   /** Saves a PNG of the whole window as test-results/e2e/<name>.png and returns its path. */

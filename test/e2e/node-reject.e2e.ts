@@ -47,11 +47,7 @@ describe('rejecting a repair of a failing node --test test (js-buggy)', function
     const { workbench, workspace } = session();
     cartBefore = await cartHash();
     treeBefore = await hashTree(workspace);
-    await workbench.openTestExplorer();
-    await workbench.runCommand('Test: Run All Tests');
-    await workbench.expandTestItem(/^test\/cart\.test\.js \(Failed\)/);
-    await workbench.waitForTestItem(new RegExp(`^${FAILING} \\(Failed\\)`));
-    for (const name of PASSING) await workbench.waitForTestItem(new RegExp(`^${name} \\(Passed\\)`));
+    await workbench.runAllTestsExpecting('test/cart.test.js', { failed: [FAILING], passed: PASSING });
     await workbench.screenshot('node-test-explorer-failing');
   });
 

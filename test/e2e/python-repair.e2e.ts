@@ -56,11 +56,7 @@ describe('repairing a failing pytest test (python-buggy)', function () {
 
   it('shows test_mean failed and the other tests passed in the Test Explorer', async () => {
     const { workbench } = session();
-    await workbench.openTestExplorer();
-    await workbench.runCommand('Test: Run All Tests');
-    await workbench.expandTestItem(/^tests\/test_core\.py \(Failed\)/);
-    await workbench.waitForTestItem(/^test_mean \(Failed\)/);
-    for (const name of PASSING) await workbench.waitForTestItem(new RegExp(`^${name} \\(Passed\\)`));
+    await workbench.runAllTestsExpecting('tests/test_core.py', { failed: ['test_mean'], passed: PASSING });
     await workbench.screenshot('python-test-explorer-failing');
   });
 

@@ -99,10 +99,7 @@ describe('"Self-repair" on a failed test in the Test Explorer, accepted onto a l
 
   it('right-click test_mean → "Self-repair" asks the model about test_mean and opens the candidate', async () => {
     const { workbench } = session();
-    await workbench.openTestExplorer();
-    await workbench.runCommand('Test: Run All Tests');
-    await workbench.expandTestItem(/^tests\/test_core\.py \(Failed\)/);
-    const row = await workbench.waitForTestItem(/^test_mean \(Failed\)/);
+    const row = await workbench.runAllTestsExpecting('tests/test_core.py', { failed: ['test_mean'], passed: [] });
     await row.click({ button: 'right' });
     await workbench.page.locator('.context-view .monaco-menu').waitFor();
     await screenshot(workbench, 'more-explorer-context-menu');

@@ -359,6 +359,20 @@ export class Workbench {
     await waitUntil(async () => (await row.getAttribute('aria-expanded')) === 'true', `the Test Explorer row ${pattern} to expand`);
   }
 
+  /**
+   * Runs every test from the Test Explorer, as a person would, and waits until the file's row shows
+   * its failing and passing tests; returns the first failing test's row (for a right-click).
+   */
+  async runAllTestsExpecting(file: string, expected: { failed: string[]; passed: string[] }): Promise<Locator> {
+    await this.openTestExplorer();
+    await this.runCommand('Test: Run All Tests');
+    await this.expandTestItem(new RegExp(`^${escapeRegExp(file)} \\(Failed\\)`));
+    const rows: Locator[] = [];
+    for (const name of expected.failed) rows.push(await this.waitForTestItem(new RegExp(`^${escapeRegExp(name)} \\(Failed\\)`)));
+    for (const name of expected.passed) await this.waitForTestItem(new RegExp(`^${escapeRegExp(name)} \\(Passed\\)`));
+    return rows[0]!;
+  }
+
   /** Opens the Extensions view filtered to the installed extensions and lists their names. */
   async installedExtensions(): Promise<string[]> {
     await this.runCommand('Extensions: Show Installed Extensions');

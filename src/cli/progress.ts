@@ -19,9 +19,10 @@ export function progressPrinter(write: (text: string) => void, options: { model:
         line(`running tests (${event.framework}): ${event.command}`);
         break;
       case 'baseline-finished': {
-        const { counts } = event.report;
+        const { counts, runError, tests } = event.report;
         const failing = event.failing.length ? `; failing: ${event.failing.slice(0, 5).join(', ')}${event.failing.length > 5 ? ', …' : ''}` : '';
-        line(`before: ${counts.passed} passed, ${counts.failed + counts.errored} failed${failing}`);
+        const outcome = tests.length || !runError ? `${counts.passed} passed, ${counts.failed + counts.errored} failed` : runError;
+        line(`before: ${outcome}${failing}`);
         break;
       }
       case 'turn-started':

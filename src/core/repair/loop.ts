@@ -5,7 +5,7 @@ import { cloneSandbox, createSandbox, listProjectFiles, ProcessRunner } from '..
 import type { Sandbox } from '../sandbox/types';
 import { findSyntaxProblems, formatSyntaxProblems, languageForFile, replaceFunctionDefinition } from '../syntax';
 import { runTests, selectAdapter, type FrameworkAdapter } from '../testing';
-import { isFailing, type TestReport } from '../testing/types';
+import { isFailing, type TestCaseResult, type TestReport } from '../testing/types';
 import { localize, type Localization } from './localize';
 import { buildRepairPrompt, failingTests, type TurnFeedback } from './prompt';
 import type { Candidate, FileChange, PassFail, RepairEvent, RepairOptions, RepairResult, RequestRecord } from './types';
@@ -19,9 +19,13 @@ export const DEFAULTS = {
 
 class Cancelled extends Error {}
 
+/** Stands for a test run that had to be killed, among the failures shown to the model. */
+export const STALLED_RUN_ID = '(test run)';
+
 function passFail(report: TestReport | undefined): PassFail {
   if (!report) return { passed: 0, failed: 0 };
-  return { passed: report.counts.passed, failed: report.counts.failed + report.counts.errored };
+  // A killed run counts as one failure more: whatever it did not finish did not pass.
+  return { passed: report.counts.passed, failed: report.counts.failed + report.counts.errored + (report.timedOut ? 1 : 0) };
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -132,9 +136,14 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
     const before = await runTests({ runner, root: base.root, adapter, command: testCommand, timeoutMs, signal: options.signal });
     baseline = before;
     checkCancelled();
-    const failing = failingTests(before, options.focusTests);
+    // A run that never finished is itself the failure to repair (the code under test may loop
+    // forever); any other run without results is a setup problem the model cannot fix.
+    const stalled: TestCaseResult | undefined = before.timedOut
+      ? { id: STALLED_RUN_ID, name: 'the test run', status: 'errored', message: before.runError ?? 'the tests timed out', details: before.output, frames: [] }
+      : undefined;
+    const failing = [...failingTests(before, options.focusTests), ...(stalled ? [stalled] : [])];
     emit({ type: 'baseline-finished', report: before, failing: failing.map((t) => t.id) });
-    if (before.tests.length === 0) {
+    if (before.tests.length === 0 && !stalled) {
       return finish('error', before.runError ?? `no test results from \`${testCommand}\``, undefined, 'configuration');
     }
     if (failing.length === 0) {
@@ -143,7 +152,7 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
     }
 
     const originallyPassing = new Set(before.tests.filter((t) => t.status === 'passed').map((t) => t.id));
-    const focus = new Set(failing.map((t) => t.id));
+    const focus = new Set(stalled && options.focusTests?.length ? options.focusTests : failing.filter((t) => t !== stalled).map((t) => t.id));
     const projectFiles = await listProjectFiles(base.root);
     const testAdapter = adapter;
     const sourceFiles = projectFiles.filter((f) => languageForFile(f) && !testAdapter.isTestFile(f));
@@ -238,7 +247,7 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
       const focusPass = [...focus].every((id) => status.get(id) === 'passed');
       const anyFailing = report.tests.some(isFailing);
       candidate.fixed =
-        !report.runError && !report.timedOut && candidate.regressions.length === 0 && focusPass &&
+        !report.runError && !report.timedOut && report.tests.length > 0 && candidate.regressions.length === 0 && focusPass &&
         (options.focusTests?.length ? true : !anyFailing);
       return candidate;
     };

@@ -149,6 +149,18 @@ describe('repair loop (real tests, real HTTP, scripted model)', function () {
     assert.deepEqual(await processesInSandboxes(), []);
   });
 
+  it('repairs code whose tests never finish: the killed run is the failure fed to the model', async () => {
+    const { result, userPrompts } = await repairProject('python-hangs', [reply('python-hangs-fix')], { timeoutMs: 4_000 });
+    assert.equal(result.status, 'fixed', result.message);
+    assert.equal(result.baseline?.timedOut, true);
+    assert.match(userPrompts[0]!, /### \(test run\) \(errored\)\nMessage: tests timed out after 4 s/);
+    assert.match(userPrompts[0]!, /while i < len\(xs\):/, 'the code under test is shown');
+    assert.deepEqual(result.before, { passed: 0, failed: 1 });
+    assert.deepEqual(result.after, { passed: 2, failed: 0 });
+    assert.match(result.patch, /^\+\s+i \+= 1$/m);
+    assert.deepEqual(await processesInSandboxes(), []);
+  });
+
   it('gives up after the last turn with status unfixed and no patch', async () => {
     const { result } = await repairProject('python-buggy', [reply('python-mean-wrong-fix'), reply('python-mean-wrong-fix')], { maxTurns: 2 });
     assert.equal(result.status, 'unfixed');

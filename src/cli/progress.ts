@@ -1,3 +1,4 @@
+import { firstSentence } from '../core/text';
 import type { RepairEvent } from '../core/repair/types';
 
 /** Turns the loop's events into short progress lines for stderr. */
@@ -10,8 +11,8 @@ export function progressPrinter(write: (text: string) => void, options: { model:
   };
   /** The model's own account of the bug, shortened to its first sentence. */
   const explain = (explanation: string): void => {
-    const first = explanation.replace(/\s+/g, ' ').trim().match(/^.*?[.!?](\s|$)/)?.[0]?.trim() ?? explanation.trim();
-    if (first) line(`    why: ${first.length > 160 ? `${first.slice(0, 157)}…` : first}`);
+    const first = firstSentence(explanation);
+    if (first) line(`    why: ${first}`);
   };
   return (event: RepairEvent): void => {
     switch (event.type) {

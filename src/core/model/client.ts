@@ -1,5 +1,6 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from 'openai';
 import { isLoopbackUrl, LOCAL_PLACEHOLDER_KEY, MISSING_KEY_MESSAGE, type ModelConfig } from './config';
+import { oneLine } from '../text';
 import { ModelError, type ChatRequest, type ChatResponse, type ModelClient, type TokenUsage } from './types';
 
 export interface ModelClientOptions {
@@ -120,12 +121,12 @@ export class OpenAIModelClient implements ModelClient {
     // Anything else that isn't about the reply (say, an onDelta callback that threw) is not ours to reword.
     if (!(error instanceof OpenAIError || error instanceof SyntaxError)) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    return new ModelError('bad-response', `unreadable reply from the model endpoint at ${this.baseUrl}: ${oneLine(message)}`);
+    return new ModelError('bad-response', `unreadable reply from the model endpoint at ${this.baseUrl}: ${oneLine(message, 200)}`);
   }
 
   private statusError(error: APIError): ModelError {
     const status = error.status;
-    const detail = oneLine(serverMessage(error));
+    const detail = oneLine(serverMessage(error), 200);
     if (status === 401 || status === 403) {
       return new ModelError('bad-key', `the model endpoint rejected the API key (${status})`);
     }
@@ -178,11 +179,6 @@ function serverMessage(error: APIError): string {
 
 function seconds(ms: number): string {
   return `${ms < 10_000 ? Number((ms / 1000).toFixed(1)) : Math.round(ms / 1000)} s`;
-}
-
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? `${flat.slice(0, 199)}…` : flat;
 }
 
 function estimateUsage(request: ChatRequest, content: string): TokenUsage {

@@ -166,7 +166,6 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
     let current = new Map<string, string>();
     let currentFailing = failing;
     let previous: TurnFeedback | undefined;
-    let best: Candidate | undefined;
 
     const readCurrent = async (file: string): Promise<string | undefined> => current.get(file) ?? readOriginal(file);
 
@@ -304,10 +303,7 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
 
       const ranked = rankCandidates(verified);
       const top = ranked[0]!;
-      if (top.fixed) {
-        best = top;
-        return finish('fixed', `fixed in ${turn} turn${turn > 1 ? 's' : ''}`, best);
-      }
+      if (top.fixed) return finish('fixed', `fixed in ${turn} turn${turn > 1 ? 's' : ''}`, top);
 
       // Keep the turn's best change when it helped without breaking anything; otherwise start again
       // from the original code, so one bad turn does not poison the next.
@@ -319,6 +315,9 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
         current = new Map(top.changes.map((c) => [c.path, c.after]));
         const still = failingTests(top.report!, options.focusTests);
         currentFailing = still.length ? still : failing;
+      } else {
+        current = new Map();
+        currentFailing = failing;
       }
       previous = {
         turn,
@@ -329,10 +328,6 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
         regressions: top.regressions,
         kept: !!helped,
       };
-      if (!helped) {
-        current = new Map();
-        currentFailing = failing;
-      }
     }
     return finish('unfixed', `not fixed after ${maxTurns} turn${maxTurns > 1 ? 's' : ''}`);
   } catch (error) {

@@ -62,9 +62,7 @@ describe('repairing a failing pytest test (python-buggy)', function () {
 
   it('puts the "Self-repair" code lens over test_mean and over no passing test', async () => {
     const { workbench } = session();
-    await workbench.openFile('tests/test_core.py');
-    await workbench.waitForCodeLens(/Self-repair/);
-    const lenses = await workbench.codeLensLines();
+    const lenses = await workbench.codeLensesIn('tests/test_core.py', /Self-repair/);
     assert.deepEqual(
       lenses.map(({ line }) => line),
       ['def test_mean():'],

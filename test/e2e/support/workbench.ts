@@ -233,6 +233,13 @@ export class Workbench {
   }
 
   /** Waits for a code lens matching `pattern` in the active editor and returns its locator. */
+  /** Opens a file, waits for a code lens matching `pattern`, then lists every lens with its line. */
+  async codeLensesIn(file: string, pattern: RegExp): Promise<{ lens: string; line: string }[]> {
+    await this.openFile(file);
+    await this.waitForCodeLens(pattern);
+    return this.codeLensLines();
+  }
+
   async waitForCodeLens(pattern: RegExp): Promise<Locator> {
     const lens = this.page.locator('.editor-group-container.active .codelens-decoration a').filter({ hasText: pattern }).first();
     await lens.waitFor();

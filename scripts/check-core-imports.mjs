@@ -1,13 +1,19 @@
-// The engine in src/core must run without VS Code (the CLI hosts it too): fail if anything there
-// imports `vscode`, in any import form.
+// The engine's two boundaries, checked over the source tree:
+// - src/core runs without VS Code (the CLI hosts it too): nothing there imports `vscode`, in any form;
+// - the hosts (src/cli, src/extension, …) enter the engine through one door, src/core/index.ts:
+//   an import of any other file under src/core is a deep import and fails the check.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-// An argument names another folder to check (the script's own test uses that).
+// An argument names another source root to check (the script's own test uses that).
 const root = process.argv[2]
   ? path.resolve(process.argv[2])
-  : path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'src', 'core');
-const pattern = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]vscode(?:\/[^'"]*)?['"]/m;
+  : path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'src');
+const core = path.join(root, 'core');
+const door = new Set([core, path.join(core, 'index'), path.join(core, 'index.ts'), path.join(core, 'index.js')]);
+
+// Every form a module is named in: import/export … from, side-effect import, import(), require().
+const specifiers = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;
 
 async function* files(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -17,12 +23,27 @@ async function* files(dir) {
   }
 }
 
-const offenders = [];
+const inside = (folder, file) => file === folder || file.startsWith(folder + path.sep);
+
+const vscodeInCore = [];
+const deepImports = [];
 for await (const file of files(root)) {
-  if (pattern.test(await readFile(file, 'utf8'))) offenders.push(path.relative(process.cwd(), file));
+  const text = await readFile(file, 'utf8');
+  const inCore = inside(core, file);
+  for (const [, specifier] of text.matchAll(specifiers)) {
+    if (inCore && /^vscode(\/|$)/.test(specifier)) vscodeInCore.push(path.relative(process.cwd(), file));
+    if (inCore || !specifier.startsWith('.')) continue;
+    const target = path.resolve(path.dirname(file), specifier);
+    if (inside(core, target) && !door.has(target)) {
+      deepImports.push(`${path.relative(process.cwd(), file)} → '${specifier}'`);
+    }
+  }
 }
-if (offenders.length) {
-  console.error(`src/core must not import 'vscode' (the engine is host-neutral); found in: ${offenders.join(', ')}`);
-  process.exit(1);
+if (vscodeInCore.length) {
+  console.error(`src/core must not import 'vscode' (the engine is host-neutral); found in: ${[...new Set(vscodeInCore)].join(', ')}`);
 }
-console.log('src/core is free of vscode imports');
+if (deepImports.length) {
+  console.error(`hosts must import the engine only through src/core/index.ts; deep imports: ${deepImports.join(', ')}`);
+}
+if (vscodeInCore.length || deepImports.length) process.exit(1);
+console.log('src/core is free of vscode imports, and the hosts enter it only through src/core/index.ts');

@@ -180,10 +180,8 @@ describe('package.json: what the extension contributes', () => {
 
 describe('the extension\u2019s pure logic', () => {
   it('never imports vscode, so it runs under plain mocha', () => {
-    const output = execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'check-core-imports.mjs'), path.join(ROOT, 'src', 'extension', 'logic')], {
-      encoding: 'utf8',
-    });
-    assert.match(output, /free of vscode imports/);
+    const output = execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'check-core-imports.mjs')], { encoding: 'utf8' });
+    assert.match(output, /src\/extension\/logic are free of vscode imports/);
   });
 
   it('keeps numeric settings within the limits the settings UI shows', () => {

@@ -50,6 +50,14 @@ describe('the engine stays free of vscode and has one door (scripts/check-core-i
     });
   }
 
+  it("fails on vscode in the extension's pure logic, naming the file", async () => {
+    await mkdir(path.join(dir, 'extension', 'logic'), { recursive: true });
+    await writeFile(path.join(dir, 'extension', 'logic', 'pure.ts'), "import { window } from 'vscode';\n");
+    const run = check(dir);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /must not import 'vscode'.*extension\/logic\/pure\.ts/);
+  });
+
   for (const [form, line] of [
     ['an import', "import { repair } from '../../core/repair/loop';"],
     ['a type-only import', "import type { TestReport } from '../../core/testing/types';"],

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { stripAnsi } from './common';
-import type { NodeError, NodeRecord } from './node-test';
+import { stripAnsi } from './console-output';
+import type { NodeError, NodeRecord } from './node-test-records';
 
 /*
  * Reading node --test's console output, for runs that produced no report (a command whose own reporter

@@ -1,9 +1,22 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import type { FrameworkAdapter, PreparedCommand } from './adapter';
-import { capText, hasAnyFile, readTextIfExists, shellQuote, stripAnsi, toFrame } from './common';
-import { countTests, emptyCounts, type StackFrame, type TestCaseResult, type TestCounts, type TestReport, type TestStatus } from './types';
+import { trimText } from '../text';
+import { stripAnsi } from './console-output';
+import { hasAnyFile, readTextIfExists } from './files';
+import { toFrame } from './frames';
+import { shellQuote } from './shell';
+import {
+  countTests,
+  emptyCounts,
+  type FrameworkAdapter,
+  type PreparedCommand,
+  type StackFrame,
+  type TestCaseResult,
+  type TestCounts,
+  type TestReport,
+  type TestStatus,
+} from './types';
 
 const REPORT_FILE = 'pytest.xml';
 /** `pytest`, `py.test`, `.venv/bin/pytest`, `python -m pytest`, `uv run pytest`, ... */
@@ -192,7 +205,7 @@ function describeFailure(result: TestCaseResult, message: string | undefined, tr
   const generic = !firstLine || firstLine === 'collection failure';
   const shown = generic ? errorLine : firstLine;
   if (shown) result.message = shown;
-  if (text) result.details = capText(text);
+  if (text) result.details = trimText(text);
   result.frames = pythonFrames(text, root);
   const operands = assertionOperands(message ?? '') ?? assertionOperands(text);
   if (operands) {

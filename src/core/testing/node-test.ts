@@ -18,14 +18,15 @@ const REPORTER_FILE = 'node-test-reporter.mjs';
 let reporterDataUrl: string | undefined;
 
 /**
- * Our reporter (node-test-reporter.mjs) as a data: URL, which the test process can load with nothing
- * written next to the user's project and nothing of ours readable from inside a sandbox. The engine
+ * Our reporter (node-test-reporter.mjs) as a data: URL: the test process loads it without reading a file
+ * of ours (an OS sandbox may hide them) and nothing is written next to the user's project. The engine
  * runs as a CommonJS bundle or, under tsx, from source; both have `__dirname`, and in both the reporter
  * lies in that same folder, so one look-up serves both.
  */
 export function reporterUrl(): string {
   if (reporterDataUrl) return reporterDataUrl;
-  const file = typeof __dirname === 'string' ? path.join(__dirname, REPORTER_FILE) : REPORTER_FILE;
+  if (typeof __dirname !== 'string') throw new Error(`cannot locate ${REPORTER_FILE}: the engine must run as CommonJS`);
+  const file = path.join(__dirname, REPORTER_FILE);
   let source: string;
   try {
     source = readFileSync(file, 'utf8');

@@ -7,6 +7,7 @@ import type { StackFrame, TestCaseResult, TestStatus } from './types';
  * node --test's results, as the records our reporter writes (node-test-reporter.mjs) or as read off the
  * console (node-test-console.ts), turned into test results.
  */
+
 export interface NodeError {
   failureType?: string;
   name?: string;

@@ -1,4 +1,5 @@
-// Bundles the extension and the CLI. `--watch` rebuilds on change; `--production` minifies.
+// Bundles the extension and the CLI, and beside them the node --test reporter the engine hands to test
+// processes. `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -70,6 +71,16 @@ const contexts = await Promise.all([
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
+    plugins: [reportEnd],
+  }),
+  // Read by src/core/testing/node-test.ts from beside the bundle and given to node as a data: URL, so
+  // an ES module with no source map.
+  esbuild.context({
+    ...common,
+    entryPoints: ['src/core/testing/node-test-reporter.mjs'],
+    outfile: 'dist/node-test-reporter.mjs',
+    format: 'esm',
+    sourcemap: false,
     plugins: [reportEnd],
   }),
 ]);

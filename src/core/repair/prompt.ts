@@ -1,6 +1,7 @@
 import type { ChatMessage } from '../model/types';
 import type { TestCaseResult, TestReport } from '../testing/types';
 import { isFailing } from '../testing/types';
+import { trimText } from '../text';
 
 /** A piece of the project shown to the model. */
 export interface CodeSnippet {
@@ -51,24 +52,8 @@ the lines that replace them
 
 - Keep the change minimal: fix the cause, do not reformat or rename unrelated code, do not special-case the test's inputs.`;
 
+/** Lines of a failure's text a prompt quotes; its characters are capped by MAX_DETAILS_CHARS. */
 const MAX_DETAILS_LINES = 40;
-const MAX_DETAILS_CHARS = 3000;
-
-/** Keeps the head and tail of a long failure text: the assertion and the innermost frames matter most. */
-export function trimText(text: string, maxLines = MAX_DETAILS_LINES, maxChars = MAX_DETAILS_CHARS): string {
-  let lines = text.replace(/\r\n/g, '\n').trimEnd().split('\n');
-  if (lines.length > maxLines) {
-    const head = Math.ceil(maxLines / 2);
-    const tail = maxLines - head;
-    lines = [...lines.slice(0, head), `… ${lines.length - maxLines} lines cut …`, ...lines.slice(-tail)];
-  }
-  let out = lines.join('\n');
-  if (out.length > maxChars) {
-    const half = Math.floor(maxChars / 2);
-    out = `${out.slice(0, half)}\n… ${out.length - maxChars} characters cut …\n${out.slice(-half)}`;
-  }
-  return out;
-}
 
 function fence(text: string, language = ''): string {
   const longest = Math.max(2, ...(text.match(/`{3,}/g) ?? []).map((run) => run.length));
@@ -82,7 +67,7 @@ export function describeFailure(test: TestCaseResult): string {
   if (test.expected !== undefined) parts.push(`Expected: ${test.expected}`);
   if (test.actual !== undefined) parts.push(`Actual: ${test.actual}`);
   if (test.details && test.details.trim() !== (test.message ?? '').trim()) {
-    parts.push('Output (trimmed):', fence(trimText(test.details)));
+    parts.push('Output (trimmed):', fence(trimText(test.details, MAX_DETAILS_LINES)));
   }
   return parts.join('\n');
 }

@@ -1,3 +1,4 @@
+import { truncate } from '../text';
 import { namedChildren } from './definitions';
 import { withTree, type Node } from './parser';
 import type { LanguageId, SyntaxProblem } from './types';
@@ -31,7 +32,7 @@ function collectTreeProblems(node: Node, problems: SyntaxProblem[]): void {
   }
   if (node.isError) {
     const snippet = node.text.trim().split(/\r?\n/)[0];
-    const shown = snippet.length > SNIPPET_LENGTH ? `${snippet.slice(0, SNIPPET_LENGTH)}...` : snippet;
+    const shown = truncate(snippet, SNIPPET_LENGTH);
     problems.push(at(node, shown ? `syntax error near "${shown}"` : 'syntax error'));
     return;
   }

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { stripAnsi } from './common';
-import type { NodeError, NodeRecord } from './node-test';
+import { stripAnsi } from './console-output';
+import type { NodeError, NodeRecord } from './node-test-records';
 
 /*
  * Reading node --test's console output, for runs that produced no report (a command whose own reporter
@@ -43,30 +43,36 @@ function parseTap(lines: string[]): NodeRecord[] {
       yaml = parseYamlBlock(lines.slice(i + 2, j), base);
       i = j;
     }
-    const record: NodeRecord = { event: result[2] === 'ok' ? 'pass' : 'fail', name, nesting };
-    if (directive?.[2]?.toUpperCase() === 'SKIP') record.skip = true;
-    if (directive?.[2]?.toUpperCase() === 'TODO') record.todo = true;
-    if (yaml.type) record.type = yaml.type;
-    if (yaml.duration_ms && Number.isFinite(Number(yaml.duration_ms))) record.durationMs = Number(yaml.duration_ms);
-    const location = /^(.*):(\d+):(\d+)$/.exec(yaml.location ?? '');
-    if (location) {
-      record.file = location[1]!;
-      record.line = Number(location[2]);
-      record.column = Number(location[3]);
-    }
-    if (record.event === 'fail' && yaml.error !== undefined) {
-      const error: NodeError = { message: yaml.error };
-      for (const key of ['failureType', 'name', 'code', 'operator', 'expected', 'actual'] as const) {
-        if (yaml[key] !== undefined) error[key] = yaml[key];
-      }
-      // TAP lists the frames alone; put the error above them, as a V8 stack reads.
-      if (yaml.stack) error.stack = `${error.name ? `${error.name}: ` : ''}${error.message}\n${yaml.stack}`;
-      record.error = error;
-    }
+    const record = tapRecord(result[2] === 'ok' ? 'pass' : 'fail', name, nesting, directive?.[2]?.toUpperCase(), yaml);
     records.push(...withFileLevel(record, loose));
     loose = [];
   }
   return records;
+}
+
+/** One TAP result and the YAML block under it, as the record our reporter would have written. */
+function tapRecord(event: 'pass' | 'fail', name: string, nesting: number, directive: string | undefined, yaml: Record<string, string>): NodeRecord {
+  const record: NodeRecord = { event, name, nesting };
+  if (directive === 'SKIP') record.skip = true;
+  if (directive === 'TODO') record.todo = true;
+  if (yaml.type) record.type = yaml.type;
+  if (yaml.duration_ms && Number.isFinite(Number(yaml.duration_ms))) record.durationMs = Number(yaml.duration_ms);
+  const location = /^(.*):(\d+):(\d+)$/.exec(yaml.location ?? '');
+  if (location) {
+    record.file = location[1]!;
+    record.line = Number(location[2]);
+    record.column = Number(location[3]);
+  }
+  if (event === 'fail' && yaml.error !== undefined) {
+    const error: NodeError = { message: yaml.error };
+    for (const key of ['failureType', 'name', 'code', 'operator', 'expected', 'actual'] as const) {
+      if (yaml[key] !== undefined) error[key] = yaml[key];
+    }
+    // TAP lists the frames alone; put the error above them, as a V8 stack reads.
+    if (yaml.stack) error.stack = `${error.name ? `${error.name}: ` : ''}${error.message}\n${yaml.stack}`;
+    record.error = error;
+  }
+  return record;
 }
 
 function indentOf(line: string): number {

@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { CommandRunner } from '../sandbox/types';
-import type { FrameworkAdapter } from './adapter';
-import { lastMeaningfulLine, programWords } from './common';
-import type { TestReport } from './types';
+import { lastMeaningfulLine } from './console-output';
+import { programWords } from './shell';
+import type { FrameworkAdapter, TestReport } from './types';
 
 export interface RunTestsOptions {
   runner: CommandRunner;

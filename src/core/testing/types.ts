@@ -71,3 +71,41 @@ export function countTests(tests: readonly TestCaseResult[]): TestCounts {
 export function isFailing(t: TestCaseResult): boolean {
   return t.status === 'failed' || t.status === 'errored';
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The contract between the engine and one test framework
+
+export interface PreparedCommand {
+  command: string;
+  /** Added to the run's environment (NODE_OPTIONS is appended to, not replaced). */
+  env?: Record<string, string>;
+  /** Where the machine-readable report will be written, when the command could be given a reporter. */
+  reportPath?: string;
+}
+
+/** What one test run left behind, for its framework's adapter to read. */
+export interface RawTestRun {
+  projectRoot: string;
+  command: string;
+  exitCode: number | null;
+  timedOut: boolean;
+  output: string;
+  durationMs: number;
+  /** Text of the report file, when the run produced one. */
+  report?: string;
+}
+
+/** What one test framework needs to be run and understood. New frameworks implement this and join `adapters`. */
+export interface FrameworkAdapter {
+  readonly id: string;
+  readonly label: string;
+  /** Cheap file checks: does the project at `projectRoot` look like it uses this framework? */
+  detect(projectRoot: string): Promise<boolean>;
+  defaultCommand(projectRoot: string): Promise<string>;
+  /** Does this user command run this framework? */
+  matchesCommand(command: string): boolean;
+  /** Adds machine-readable reporter flags, writing into `reportDir`; other commands come back unchanged. */
+  prepare(command: string, reportDir: string): PreparedCommand;
+  parse(input: RawTestRun): TestReport;
+  isTestFile(relPath: string): boolean;
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { buildRepairPrompt, SYSTEM_PROMPT } from '../../../src/core/repair';
-import { trimText } from '../../../src/core/repair/prompt';
+import { trimText } from '../../../src/core/text';
 import type { TestCaseResult, TestReport } from '../../../src/core/testing/types';
 
 const failing: TestCaseResult = {

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { nodeTestAdapter, type TestCaseResult, type TestReport } from '../../../src/core/testing';
-import { jsFrames } from '../../../src/core/testing/node-test';
+import { jsFrames } from '../../../src/core/testing/node-test-records';
 import { FAKE_ROOT, loadScenario } from './scenarios';
 
 function parseScenario(name: string): TestReport {

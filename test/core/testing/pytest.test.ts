@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pytestAdapter, type TestCaseResult, type TestReport } from '../../../src/core/testing';
-import { assertionOperands, pythonFrames } from '../../../src/core/testing/pytest';
+import { assertionOperands, pythonFrames } from '../../../src/core/testing/pytest-failures';
 import { FAKE_ROOT, loadScenario } from './scenarios';
 
 function parseScenario(name: string): TestReport {

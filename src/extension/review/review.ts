@@ -1,4 +1,3 @@
-import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Candidate } from '../../core/repair/types';
 import { Disposable, setContext } from '../disposable';
@@ -7,10 +6,10 @@ import type { Log } from '../log';
 import { candidateLabel, changedLines, diffTitle, explanationMarkdown } from '../logic/candidates';
 import { CONTEXT_KEYS } from '../logic/ids';
 import { MESSAGES } from '../logic/messages';
-import { minimalEdit, planAccept } from '../logic/rebase';
 import { firstSentence } from '../logic/text';
 import type { SelfRepairTests } from '../test-controller';
-import { currentText, fileUri } from '../workspace';
+import { fileUri } from '../workspace';
+import { acceptedLogLine, announceAccepted, rebasedPaths, writeCandidate, type Written } from './accept';
 import { CANDIDATE_SCHEME, CandidateContentProvider, reviewKey } from './content-provider';
 
 interface Session {
@@ -153,11 +152,7 @@ export class CandidateReview extends Disposable {
     void vscode.window.showInformationMessage('Self-repair: candidate rejected; your files are unchanged.');
   }
 
-  /**
-   * Writes the candidate with one WorkspaceEdit (one undo reverts it) and saves. A file the user
-   * edited since the repair started gets the candidate's hunks placed onto their text, or — when they
-   * do not fit — nothing is written at all.
-   */
+  /** Accepts the candidate shown: writes it (see writeCandidate), records what is now known, ends the review. */
   async accept(): Promise<void> {
     const session = this.session;
     if (!session) {
@@ -165,59 +160,23 @@ export class CandidateReview extends Disposable {
       return;
     }
     const candidate = session.candidates[session.index]!;
-    const uriOf = (file: string) => fileUri(session.folder, file);
-    const current = new Map<string, string | undefined>();
-    for (const change of candidate.changes) current.set(change.path, await currentText(uriOf(change.path)));
-    const plan = await planAccept(candidate.changes, current);
-    if (!plan.ok) {
-      this.log.warn(`accept refused: ${plan.message}`);
-      void vscode.window.showErrorMessage(`Self-repair: ${plan.message}`);
-      return;
-    }
-
-    const edit = new vscode.WorkspaceEdit();
-    const metadata: vscode.WorkspaceEditEntryMetadata = { label: 'Self-repair: accept candidate', needsConfirmation: false };
-    const documents: vscode.TextDocument[] = [];
-    for (const file of plan.files) {
-      const uri = uriOf(file.path);
-      if (file.create) {
-        edit.createFile(uri, { contents: new TextEncoder().encode(file.text) }, metadata);
-        continue;
-      }
-      const document = await vscode.workspace.openTextDocument(uri);
-      if (document.getText() !== current.get(file.path)) {
-        void vscode.window.showErrorMessage(`Self-repair: ${file.path} changed while accepting; nothing was changed (try Accept again)`);
-        return;
-      }
-      const change = minimalEdit(document.getText(), file.text);
-      edit.replace(uri, new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)), change.text, metadata);
-      documents.push(document);
-    }
-    if (!(await vscode.workspace.applyEdit(edit))) {
-      void vscode.window.showErrorMessage('Self-repair: VS Code did not apply the candidate; nothing was changed.');
-      return;
-    }
-    const saved = await Promise.all(documents.map((document) => document.save()));
-    const unsaved = documents.filter((_, i) => !saved[i]).map((document) => vscode.workspace.asRelativePath(document.uri));
-    if (unsaved.length) this.log.warn(`the candidate is applied but VS Code did not save ${unsaved.join(', ')}; save it yourself`);
-
-    const rebased = plan.files.filter((f) => f.rebased).map((f) => f.path);
-    const written = plan.files.map((f) => path.posix.basename(f.path)).join(', ') || 'no file (already applied)';
-    this.log.info(`accepted candidate ${candidate.index} of turn ${candidate.turn}: wrote ${plan.files.map((f) => f.path).join(', ') || 'nothing'}${rebased.length ? `; placed onto your edits in ${rebased.join(', ')}` : ''}`);
-    if (rebased.length) {
-      // The tests never ran on this combination: what is known about the folder is out of date.
-      this.failures.clear(session.folder);
-      this.tests.invalidate(session.folder);
-    } else if (candidate.report) {
-      this.failures.update(session.folder, candidate.report);
-      void this.tests.showReport(session.folder, candidate.report, 'Self-repair: accepted candidate (verified in a copy)');
-    }
+    const written = await writeCandidate(session.folder, candidate, this.log);
+    if (!written) return;
+    this.log.info(acceptedLogLine(candidate, written));
+    this.recordAccepted(session.folder, candidate, written);
     await this.end();
-    const placed = rebased.length ? `, placed onto your edits in ${rebased.join(', ')}; run the tests to check` : '';
-    if (unsaved.length) {
-      void vscode.window.showWarningMessage(`Self-repair: applied the candidate to ${written}${placed}, but ${unsaved.join(', ')} could not be saved: save it yourself. Undo reverts it.`);
-    } else {
-      void vscode.window.showInformationMessage(`Self-repair: applied the candidate to ${written}${placed}. Undo reverts it.`);
+    announceAccepted(written);
+  }
+
+  /** What the folder's tests are known to do now, for the code lenses and the Test Explorer. */
+  private recordAccepted(folder: vscode.WorkspaceFolder, candidate: Candidate, written: Written): void {
+    if (rebasedPaths(written).length) {
+      // The tests never ran on this combination: what is known about the folder is out of date.
+      this.failures.clear(folder);
+      this.tests.invalidate(folder);
+    } else if (candidate.report) {
+      this.failures.update(folder, candidate.report);
+      void this.tests.showReport(folder, candidate.report, 'Self-repair: accepted candidate (verified in a copy)');
     }
   }
 

@@ -1,6 +1,6 @@
 /**
- * Figures for the engine's costs, each as a ratio against a baseline measured in the same run (the
- * machines are noisy, so absolute times mean little and no test asserts on them).
+ * Figures for the engine's costs, each as a ratio against a baseline measured in the same run (timings
+ * vary from run to run, so absolute times mean little and no test asserts on them).
  *
  *   npm run bench
  */

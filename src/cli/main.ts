@@ -1,10 +1,12 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
+import { errorKindOf, errorLine, isConfigurationError, SelfRepairError } from '../core/errors';
 import { OpenAIModelClient, resolveModelConfig } from '../core/model';
-import { ModelError } from '../core/model/types';
-import { DEFAULTS, repair, StaleFileError, writeChanges } from '../core/repair';
-import type { RepairResult } from '../core/repair/types';
+import { repair, writeChanges } from '../core/repair';
+import type { RepairEvent, RepairResult } from '../core/repair/types';
+import { describeResult } from '../core/report';
+import { DEFAULT_BASE_URL, DEFAULT_MODEL, parseSetting, SETTING_LIMITS, type WholeNumberSettingName } from '../core/settings';
 import { progressPrinter } from './progress';
 
 export const EXIT = { fixed: 0, unfixed: 1, usage: 2, cancelled: 130 } as const;
@@ -21,13 +23,12 @@ interface RepairFlags {
   quiet?: boolean;
 }
 
-class UsageError extends Error {}
-
-function positiveInt(name: string, max: number) {
+/** An option's parser for one of the shared whole-number settings: the same limits as the extension's. */
+function wholeNumber(name: WholeNumberSettingName, flag: string) {
   return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}`);
-    return n;
+    const parsed = parseSetting(name, value, flag);
+    if (typeof parsed !== 'number') throw new InvalidArgumentError(parsed.problem);
+    return parsed;
   };
 }
 
@@ -54,61 +55,56 @@ function failedBeforeStart(message: string): JsonFields {
   return { status: 'error', message, turns: 0, patch: '', before: none, after: none, requests: 0, usage: { promptTokens: 0, completionTokens: 0 }, durationMs: 0 };
 }
 
-async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO): Promise<number> {
-  const projectRoot = path.resolve(io.cwd, dir ?? '.');
+async function projectFolder(cwd: string, dir: string | undefined): Promise<string> {
+  const projectRoot = path.resolve(cwd, dir ?? '.');
   const isDir = await stat(projectRoot).then((s) => s.isDirectory(), () => false);
-  if (!isDir) throw new UsageError(`project folder not found: ${projectRoot}`);
-  const config = resolveModelConfig({ baseUrl: flags.baseUrl, model: flags.model, env: io.env });
-  const model = new OpenAIModelClient(config);
+  if (!isDir) throw new SelfRepairError('no-project', `project folder not found: ${projectRoot}`);
+  return projectRoot;
+}
+
+/** Runs `work` with Ctrl-C (and SIGTERM) turned into a cancel: the loop stops and cleans up its copies. */
+async function cancelledBySignals<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const progress = flags.quiet ? undefined : progressPrinter(io.stderr, { model: config.model, live: io.stderrIsTTY });
-  let result: RepairResult;
   try {
-    result = await repair({
-      projectRoot,
-      testCommand: flags.test,
-      model,
-      maxTurns: flags.maxTurns,
-      candidatesPerTurn: flags.candidates,
-      timeoutMs: flags.timeout * 1000,
-      signal: controller.signal,
-      onEvent: progress,
-    });
+    return await work(controller.signal);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
 
-  let applyError: string | undefined;
-  if (result.status === 'fixed' && flags.apply && result.changes.length) {
-    try {
-      await writeChanges(projectRoot, result.changes);
-    } catch (error) {
-      if (!(error instanceof StaleFileError)) throw error;
-      applyError = error.message;
-    }
+/** With --apply, writes a verified patch; returns why nothing was written when the files changed meanwhile. */
+async function applyIfAsked(projectRoot: string, result: RepairResult, flags: RepairFlags): Promise<string | undefined> {
+  if (result.status !== 'fixed' || !flags.apply || !result.changes.length) return undefined;
+  try {
+    await writeChanges(projectRoot, result.changes);
+    return undefined;
+  } catch (error) {
+    if (errorKindOf(error) !== 'stale-file') throw error;
+    return errorLine(error);
   }
+}
 
-  const seconds = (result.durationMs / 1000).toFixed(1);
-  const tokens = `${result.usage.promptTokens}+${result.usage.completionTokens} tokens`;
+/** The patch (or the --json object) on stdout; the outcome, and what happened to the files, on stderr. */
+function printOutcome(io: CliIO, flags: RepairFlags, result: RepairResult, applyError: string | undefined): void {
   if (flags.json) {
     io.stdout(`${jsonResult(applyError ? { ...result, status: 'error' } : result, applyError)}\n`);
-  } else {
-    if (result.patch) io.stdout(result.patch.endsWith('\n') ? result.patch : `${result.patch}\n`);
+  } else if (result.patch) {
+    io.stdout(result.patch.endsWith('\n') ? result.patch : `${result.patch}\n`);
   }
-  if (!flags.quiet || !flags.json) {
-    const counts = (c: { passed: number; failed: number }): string => `${c.passed} passed, ${c.failed} failed`;
-    const change = result.status === 'fixed' && result.patch ? `: ${counts(result.before)} → ${counts(result.after)}` : '';
-    const lead = result.status === 'error' || result.status === 'cancelled' ? 'error: ' : '';
-    io.stderr(`${lead}${result.message}${change} (${result.requests} request${result.requests === 1 ? '' : 's'}, ${tokens}, ${seconds} s)\n`);
-    if (applyError) io.stderr(`error: ${applyError}\n`);
-    else if (result.status === 'fixed' && result.patch) {
-      io.stderr(flags.apply ? `applied to ${result.changes.map((c) => c.path).join(', ')}\n` : 'your files are unchanged; run again with --apply to write the patch\n');
-    }
+  if (flags.quiet && flags.json) return;
+  const lead = result.status === 'error' || result.status === 'cancelled' ? 'error: ' : '';
+  io.stderr(`${lead}${describeResult(result).line}\n`);
+  if (applyError) io.stderr(`error: ${applyError}\n`);
+  else if (result.status === 'fixed' && result.patch) {
+    io.stderr(flags.apply ? `applied to ${result.changes.map((c) => c.path).join(', ')}\n` : 'your files are unchanged; run again with --apply to write the patch\n');
   }
+}
+
+function exitCode(result: RepairResult, applyError: string | undefined): number {
   if (applyError) return EXIT.unfixed;
   switch (result.status) {
     case 'fixed':
@@ -118,8 +114,32 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
     case 'cancelled':
       return EXIT.cancelled;
     case 'error':
-      return result.errorKind === 'configuration' ? EXIT.usage : EXIT.unfixed;
+      return isConfigurationError(result.errorKind) ? EXIT.usage : EXIT.unfixed;
   }
+}
+
+async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO): Promise<number> {
+  const projectRoot = await projectFolder(io.cwd, dir);
+  const config = resolveModelConfig({ baseUrl: flags.baseUrl, model: flags.model, env: io.env });
+  const model = new OpenAIModelClient(config);
+  const onEvent: ((event: RepairEvent) => void) | undefined = flags.quiet
+    ? undefined
+    : progressPrinter(io.stderr, { model: config.model, live: io.stderrIsTTY });
+  const result = await cancelledBySignals((signal) =>
+    repair({
+      projectRoot,
+      testCommand: flags.test,
+      model,
+      maxTurns: flags.maxTurns,
+      candidatesPerTurn: flags.candidates,
+      timeoutMs: flags.timeout * 1000,
+      signal,
+      onEvent,
+    }),
+  );
+  const applyError = await applyIfAsked(projectRoot, result, flags);
+  printOutcome(io, flags, result, applyError);
+  return exitCode(result, applyError);
 }
 
 export interface CliIO {
@@ -143,11 +163,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .description('run the tests, repair the failing ones, print (or --apply) the verified patch')
     .argument('[dir]', 'project folder', '.')
     .option('-t, --test <command>', 'shell command that runs the tests (detected when omitted)')
-    .option('-m, --model <id>', 'model id (env SELF_REPAIR_MODEL, default gpt-4o-mini)')
-    .option('--base-url <url>', 'OpenAI-compatible endpoint (env SELF_REPAIR_BASE_URL, default https://api.openai.com/v1)')
-    .option('--max-turns <n>', 'repair turns before giving up', positiveInt('--max-turns', 20), DEFAULTS.maxTurns)
-    .option('--candidates <k>', 'candidates asked for in each turn', positiveInt('--candidates', 16), DEFAULTS.candidatesPerTurn)
-    .option('--timeout <seconds>', 'time limit for one test run', positiveInt('--timeout', 3600), DEFAULTS.timeoutMs / 1000)
+    .option('-m, --model <id>', `model id (env SELF_REPAIR_MODEL, default ${DEFAULT_MODEL})`)
+    .option('--base-url <url>', `OpenAI-compatible endpoint (env SELF_REPAIR_BASE_URL, default ${DEFAULT_BASE_URL})`)
+    .option('--max-turns <n>', 'repair turns before giving up', wholeNumber('maxTurns', '--max-turns'), SETTING_LIMITS.maxTurns.default)
+    .option('--candidates <k>', 'candidates asked for in each turn', wholeNumber('candidatesPerTurn', '--candidates'), SETTING_LIMITS.candidatesPerTurn.default)
+    .option('--timeout <seconds>', 'time limit for one test run', wholeNumber('timeoutSeconds', '--timeout'), SETTING_LIMITS.timeoutSeconds.default)
     .option('--apply', 'write the verified patch into the project (default: print it, touch nothing)')
     .option('--json', 'print one JSON object with the outcome on stdout')
     .option('-q, --quiet', 'no progress on stderr')
@@ -162,12 +182,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? 0 : EXIT.usage;
     }
-    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    const message = errorLine(error);
     if (json) {
       io.stdout(`${jsonResult(failedBeforeStart(message))}\n`);
     }
     io.stderr(`error: ${message}\n`);
-    return error instanceof UsageError || error instanceof ModelError ? EXIT.usage : EXIT.unfixed;
+    return isConfigurationError(errorKindOf(error)) ? EXIT.usage : EXIT.unfixed;
   }
 }
 

@@ -1,7 +1,10 @@
-import { firstSentence } from '../core/text';
+import { describeEvent } from '../core/report';
 import type { RepairEvent } from '../core/repair/types';
 
-/** Turns the loop's events into short progress lines for stderr. */
+/** How deep each event's line sits: a turn's candidates under the turn, the model's reasoning under its candidate. */
+const INDENT = { candidate: '  ', why: '    ' } as const;
+
+/** Turns the loop's events into short progress lines for stderr, in the engine's words. */
 export function progressPrinter(write: (text: string) => void, options: { model: string; live: boolean }) {
   let streamingLine = false;
   const line = (text: string): void => {
@@ -9,46 +12,30 @@ export function progressPrinter(write: (text: string) => void, options: { model:
     streamingLine = false;
     write(`${text}\n`);
   };
-  /** The model's own account of the bug, shortened to its first sentence. */
-  const explain = (explanation: string): void => {
-    const first = firstSentence(explanation);
-    if (first) line(`    why: ${first}`);
-  };
   return (event: RepairEvent): void => {
+    const text = describeEvent(event, { model: options.model });
     switch (event.type) {
       case 'baseline-started':
-        line(`running tests (${event.framework}): ${event.command}`);
-        break;
-      case 'baseline-finished': {
-        const { counts, runError, tests } = event.report;
-        const failing = event.failing.length ? `; failing: ${event.failing.slice(0, 5).join(', ')}${event.failing.length > 5 ? ', …' : ''}` : '';
-        const outcome = tests.length || !runError ? `${counts.passed} passed, ${counts.failed + counts.errored} failed` : runError;
-        line(`before: ${outcome}${failing}`);
-        break;
-      }
+      case 'baseline-finished':
       case 'turn-started':
-        line(`turn ${event.turn}/${event.maxTurns}: asking ${options.model}`);
+        line(text.line);
         break;
       case 'request-streaming':
+        // Rewritten in place on a terminal; a log file would fill with these.
         if (options.live) {
-          write(`\r\x1b[2K  candidate ${event.candidate}: receiving… ${event.chars} chars`);
+          write(`\r\x1b[2K${INDENT.candidate}${text.line}`);
           streamingLine = true;
         }
         break;
       case 'candidate-rejected':
-        line(`  candidate ${event.candidate.index}: rejected: ${event.reason}`);
-        explain(event.candidate.explanation);
+      case 'candidate-verified':
+        line(`${INDENT.candidate}${text.line}`);
+        if (text.why) line(`${INDENT.why}why: ${text.why}`);
         break;
-      case 'candidate-verified': {
-        const c = event.candidate;
-        const verdict = c.fixed ? 'all pass' : c.regressions.length ? `breaks ${c.regressions.length} passing test(s)` : 'still failing';
-        line(`  candidate ${c.index}: ${event.passed} passed, ${event.failed} failed (${verdict})`);
-        explain(c.explanation);
-        break;
-      }
-      case 'finished':
       case 'request-started':
       case 'request-finished':
+      case 'finished':
+        // The tokens are summed up at the end, and the end has its own line (main.ts).
         break;
     }
   };

@@ -5,3 +5,6 @@ export * from './testing';
 export * from './sandbox';
 export * from './syntax';
 export * from './patch';
+export * from './settings';
+export * from './errors';
+export * from './report';

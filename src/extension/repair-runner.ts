@@ -1,14 +1,16 @@
 import * as vscode from 'vscode';
+import { errorLine, SelfRepairError } from '../core/errors';
 import { OpenAIModelClient, resolveModelConfig, type ModelConfig } from '../core/model';
-import { ModelError } from '../core/model/types';
 import { repair } from '../core/repair';
 import type { RepairEvent, RepairResult } from '../core/repair/types';
 import { Disposable, setContext } from './disposable';
 import type { FailureStore } from './failures';
 import type { Log } from './log';
+import { ERROR_ACTIONS, errorActions, type ErrorAction } from './logic/error-actions';
 import { CONTEXT_KEYS } from './logic/ids';
 import { MESSAGES } from './logic/messages';
 import { endState, RepairProgress } from './logic/progress';
+import type { RepairSettings } from './logic/settings';
 import type { CandidateReview } from './review/review';
 import type { ApiKeyStore } from './secrets';
 import { openSettings, readSettings } from './settings';
@@ -56,74 +58,83 @@ export class RepairRunner extends Disposable {
   async run(target: RepairTarget): Promise<RepairResult | undefined> {
     if (!ensureTrusted()) return undefined;
     if (this.controller) {
-      void vscode.window.showWarningMessage(MESSAGES.alreadyRunning, 'Show Log', 'Cancel It').then((choice) => {
-        if (choice === 'Show Log') this.log.show();
-        if (choice === 'Cancel It') this.cancel();
-      });
+      this.offerToCancel();
       return undefined;
     }
-    const { folder } = target;
-    const settings = readSettings(folder.uri);
+    const settings = readSettings(target.folder.uri);
     const config = await this.modelConfig(settings);
     if (!config) return undefined;
 
     const controller = new AbortController();
     this.controller = controller;
     setContext(CONTEXT_KEYS.running, true);
-    const progress = new RepairProgress({ model: config.model, project: folder.name, focus: target.label });
+    const progress = new RepairProgress({ model: config.model, project: target.folder.name, focus: target.label });
     let result: RepairResult | undefined;
     try {
-      await this.review.end();
-      await saveFolderDocuments(folder);
-      this.statusBar.show(progress);
-      this.log.info(
-        `Self-repair of ${folder.name}${target.label ? ` (${target.label})` : ''} with ${config.model} at ${config.baseUrl}; ` +
-          `up to ${settings.maxTurns} turns, ${settings.candidatesPerTurn} candidate(s) per turn`,
-      );
-      result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'Self-repair', cancellable: true },
-        async (notification, token) => {
-          const cancelled = token.onCancellationRequested(() => this.cancel());
-          try {
-            return await repair({
-              projectRoot: folder.uri.fsPath,
-              testCommand: settings.testCommand,
-              model: new OpenAIModelClient(config),
-              maxTurns: settings.maxTurns,
-              candidatesPerTurn: settings.candidatesPerTurn,
-              timeoutMs: settings.timeoutMs,
-              focusTests: target.focusTests,
-              signal: controller.signal,
-              onEvent: (event) => {
-                progress.apply(event);
-                this.statusBar.render(progress);
-                if (event.type !== 'request-streaming') this.log.event(event);
-                notification.report({ message: progress.notification() });
-                this.onEvent(folder, event);
-              },
-            });
-          } finally {
-            cancelled.dispose();
-          }
-        },
-      );
+      result = await this.repairWithProgress(target, settings, config, progress, controller.signal);
     } catch (error) {
       // The engine reports its failures in the result; anything thrown is a bug worth the whole trace.
       this.log.error(error instanceof Error ? error : String(error));
-      void vscode.window
-        .showErrorMessage(`Self-repair failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, 'Show Log')
-        .then(this.followUp);
+      this.showError(`Self-repair failed: ${errorLine(error)}`, errorActions('internal', { log: true }));
     } finally {
       this.controller = undefined;
       setContext(CONTEXT_KEYS.running, false);
     }
-    if (!result) {
-      this.statusBar.finish(progress, 'error');
-      return undefined;
-    }
-    this.statusBar.finish(progress, endState(result));
-    await this.conclude(folder, result);
+    this.statusBar.finish(progress, result ? endState(result) : 'error');
+    if (result) await this.conclude(target.folder, result);
     return result;
+  }
+
+  private offerToCancel(): void {
+    void vscode.window.showWarningMessage(MESSAGES.alreadyRunning, 'Show Log', 'Cancel It').then((choice) => {
+      if (choice === 'Show Log') this.log.show();
+      if (choice === 'Cancel It') this.cancel();
+    });
+  }
+
+  /** The repair itself, under a cancellable progress notification, feeding the status bar and the log. */
+  private async repairWithProgress(
+    target: RepairTarget,
+    settings: RepairSettings,
+    config: ModelConfig,
+    progress: RepairProgress,
+    signal: AbortSignal,
+  ): Promise<RepairResult> {
+    const { folder } = target;
+    await this.review.end();
+    await saveFolderDocuments(folder);
+    this.statusBar.show(progress);
+    this.log.info(
+      `Self-repair of ${folder.name}${target.label ? ` (${target.label})` : ''} with ${config.model} at ${config.baseUrl}; ` +
+        `up to ${settings.maxTurns} turns, ${settings.candidatesPerTurn} candidate(s) per turn`,
+    );
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Self-repair', cancellable: true },
+      async (notification, token) => {
+        const cancelled = token.onCancellationRequested(() => this.cancel());
+        try {
+          return await repair({
+            projectRoot: folder.uri.fsPath,
+            testCommand: settings.testCommand,
+            model: new OpenAIModelClient(config),
+            maxTurns: settings.maxTurns,
+            candidatesPerTurn: settings.candidatesPerTurn,
+            timeoutMs: settings.timeoutMs,
+            focusTests: target.focusTests,
+            signal,
+            onEvent: (event) => {
+              progress.apply(event);
+              this.statusBar.render(progress);
+              if (event.type !== 'request-streaming') this.log.event(event);
+              notification.report({ message: progress.notification() });
+              this.onEvent(folder, event);
+            },
+          });
+        } finally {
+          cancelled.dispose();
+        }
+      },
+    );
   }
 
   private onEvent(folder: vscode.WorkspaceFolder, event: RepairEvent): void {
@@ -138,21 +149,26 @@ export class RepairRunner extends Disposable {
     try {
       return resolveModelConfig({ baseUrl: settings.baseUrl, model: settings.model, apiKey: await this.keys.get() });
     } catch (error) {
-      if (!(error instanceof ModelError)) throw error;
-      const missingKey = error.kind === 'missing-key';
-      const message = missingKey
-        ? `Self-repair needs an API key for ${settings.baseUrl ?? process.env.SELF_REPAIR_BASE_URL ?? 'the model endpoint'}: set one (kept in VS Code\u2019s secret storage), or point selfRepair.baseUrl at a local server.`
-        : `Self-repair: ${error.message}`;
-      void vscode.window.showErrorMessage(message, ...(missingKey ? ['Set API Key'] : []), 'Open Settings').then(this.followUp);
+      if (!(error instanceof SelfRepairError)) throw error;
+      const message =
+        error.kind === 'missing-key'
+          ? `Self-repair needs an API key for ${settings.baseUrl ?? process.env.SELF_REPAIR_BASE_URL ?? 'the model endpoint'}: set one (kept in VS Code\u2019s secret storage), or point selfRepair.baseUrl at a local server.`
+          : `Self-repair: ${error.message}`;
+      // Nothing ran yet, so there is no log to show.
+      this.showError(message, errorActions(error.kind, { log: false }));
       return undefined;
     }
   }
 
+  private showError(message: string, actions: ErrorAction[]): void {
+    void vscode.window.showErrorMessage(message, ...actions).then(this.followUp);
+  }
+
   /** The buttons of the messages above; never awaited, so the command that ran the repair returns. */
   private readonly followUp = (choice: string | undefined): void => {
-    if (choice === 'Set API Key') void vscode.commands.executeCommand('selfRepair.setApiKey');
-    else if (choice === 'Open Settings') openSettings();
-    else if (choice === 'Show Log') this.log.show();
+    if (choice === ERROR_ACTIONS.setApiKey) void vscode.commands.executeCommand('selfRepair.setApiKey');
+    else if (choice === ERROR_ACTIONS.openSettings) openSettings();
+    else if (choice === ERROR_ACTIONS.showLog) this.log.show();
   };
 
   private async conclude(folder: vscode.WorkspaceFolder, result: RepairResult): Promise<void> {
@@ -164,18 +180,16 @@ export class RepairRunner extends Disposable {
         void vscode.window.showInformationMessage(`Self-repair: ${result.message}.`);
         return;
       case 'unfixed':
-        void vscode.window.showWarningMessage(`Self-repair: not fixed (${result.message}). The best attempt is in the log.`, 'Show Log').then(this.followUp);
+        void vscode.window
+          .showWarningMessage(`Self-repair: not fixed (${result.message}). The best attempt is in the log.`, ERROR_ACTIONS.showLog)
+          .then(this.followUp);
         return;
       case 'cancelled':
         void vscode.window.showInformationMessage('Self-repair cancelled; your files are unchanged.');
         return;
-      case 'error': {
-        const configuration = result.errorKind === 'configuration';
-        const keyProblem = /API key/i.test(result.message);
-        const actions = [...(keyProblem ? ['Set API Key'] : []), ...(configuration ? ['Open Settings'] : []), 'Show Log'];
-        void vscode.window.showErrorMessage(`Self-repair: ${result.message}`, ...actions).then(this.followUp);
+      case 'error':
+        this.showError(`Self-repair: ${result.message}`, errorActions(result.errorKind, { log: true }));
         return;
-      }
     }
   }
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { DEFAULT_MODEL, SETTING_LIMITS } from '../../src/core/settings';
 import { ScriptedModelServer, type ScriptedReply } from '../support/openai-server';
 import { copyProject, hashTree } from '../support/projects';
 import { reply } from '../support/replies';
@@ -174,6 +175,18 @@ describe('self-repair CLI (the bundled dist/cli.js as a child process)', functio
       const run = await cli(['repair', project.root, '--max-turns', 'zero']);
       assert.equal(run.exitCode, 2);
       assert.match(run.stderr, /--max-turns must be a whole number/);
+    });
+
+    it('an option outside the limits the extension\u2019s settings share, which the help names with the defaults', async () => {
+      const { candidatesPerTurn, maxTurns, timeoutSeconds } = SETTING_LIMITS;
+      const run = await cli(['repair', project.root, '--candidates', String(candidatesPerTurn.max + 1)]);
+      assert.equal(run.exitCode, 2);
+      assert.match(run.stderr, new RegExp(`--candidates must be a whole number from ${candidatesPerTurn.min} to ${candidatesPerTurn.max}`));
+      const help = (await cli(['repair', '--help'])).stdout.replace(/\s+/g, ' ');
+      for (const [flag, limits] of [['--max-turns <n>', maxTurns], ['--candidates <k>', candidatesPerTurn], ['--timeout <seconds>', timeoutSeconds]] as const) {
+        assert.match(help, new RegExp(`${flag} [^-]*\\(default: ${limits.default}\\)`), flag);
+      }
+      assert.match(help, new RegExp(`default ${DEFAULT_MODEL}\\)`));
     });
 
     it('a project folder that does not exist', async () => {

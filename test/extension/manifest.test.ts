@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CANDIDATE_SCHEME, CONTEXT_KEYS, CONTROLLER_ID, FAILURE_MESSAGE_CONTEXT } from '../../src/extension/logic/ids';
-import { normalizeSettings, SETTING_LIMITS } from '../../src/extension/logic/settings';
+import { DEFAULT_BASE_URL, DEFAULT_MODEL, SETTING_LIMITS } from '../../src/core/settings';
+import { normalizeSettings } from '../../src/extension/logic/settings';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -108,7 +109,7 @@ describe('package.json: what the extension contributes', () => {
     }
   });
 
-  it('gives every setting a scope and a markdownDescription, defaults as the engine\u2019s', () => {
+  it('gives every setting a scope and a markdownDescription', () => {
     const properties = configuration.properties;
     assert.deepEqual(Object.keys(properties).sort(), [
       'selfRepair.baseUrl',
@@ -125,10 +126,6 @@ describe('package.json: what the extension contributes', () => {
     // Not machine-overridable: remote windows (SSH, code-server) would ignore the value in the user's own settings.
     assert.equal(properties['selfRepair.baseUrl']!.scope, 'resource');
     assert.equal(properties['selfRepair.testCommand']!.scope, 'resource');
-    for (const name of ['maxTurns', 'candidatesPerTurn', 'timeoutSeconds'] as const) {
-      const setting = properties[`selfRepair.${name}`]!;
-      assert.deepEqual([setting.default, setting.minimum, setting.maximum], [SETTING_LIMITS[name].default, SETTING_LIMITS[name].min, SETTING_LIMITS[name].max], name);
-    }
     const defaults = Object.fromEntries(Object.entries(properties).map(([key, s]) => [key.replace('selfRepair.', ''), s.default]));
     assert.deepEqual(normalizeSettings(defaults), {
       baseUrl: undefined,
@@ -138,6 +135,23 @@ describe('package.json: what the extension contributes', () => {
       candidatesPerTurn: 1,
       timeoutMs: 120_000,
     });
+  });
+
+  it('declares the limits and defaults of the engine\u2019s settings contract (src/core/settings.ts)', () => {
+    const properties = configuration.properties;
+    const wholeNumbers = Object.keys(properties).filter((key) => properties[key]!.type === 'integer');
+    assert.deepEqual(wholeNumbers.sort(), Object.keys(SETTING_LIMITS).map((name) => `selfRepair.${name}`).sort());
+    for (const [name, limits] of Object.entries(SETTING_LIMITS)) {
+      const setting = properties[`selfRepair.${name}`]!;
+      assert.deepEqual(
+        { default: setting.default, minimum: setting.minimum, maximum: setting.maximum },
+        { default: limits.default, minimum: limits.min, maximum: limits.max },
+        `selfRepair.${name} in package.json`,
+      );
+    }
+    // Empty means "the default", which the descriptions name.
+    assert.ok(properties['selfRepair.baseUrl']!.markdownDescription!.includes(`else \`${DEFAULT_BASE_URL}\``));
+    assert.ok(properties['selfRepair.model']!.markdownDescription!.includes(`else \`${DEFAULT_MODEL}\``));
   });
 
   it('declares limited support in untrusted workspaces, with the endpoint and the test command restricted', () => {

@@ -10,6 +10,15 @@ export interface ModelClientOptions {
   maxRetries?: number;
 }
 
+/** What a streamed reply amounts to once it ends. */
+interface StreamedReply {
+  content: string;
+  /** As the endpoint reported it in its last chunk; absent when it reports none. */
+  usage?: TokenUsage;
+  model: string;
+  finishReason?: string;
+}
+
 /** A chat model behind any OpenAI-compatible endpoint (OpenAI, Ollama, LM Studio, vLLM, llama.cpp, Azure). */
 export class OpenAIModelClient implements ModelClient {
   readonly model: string;
@@ -40,44 +49,14 @@ export class OpenAIModelClient implements ModelClient {
     const stall = new AbortController();
     const signal = request.signal ? AbortSignal.any([request.signal, stall.signal]) : stall.signal;
     let timer: NodeJS.Timeout | undefined;
-    const watch = () => {
+    const watch = (): void => {
       clearTimeout(timer);
       timer = setTimeout(() => stall.abort(), this.timeoutMs);
     };
 
-    let content = '';
-    let usage: TokenUsage | undefined;
-    let model = this.model;
-    let finishReason: string | undefined;
+    let reply: StreamedReply;
     try {
-      const stream = await this.openai.chat.completions.create(
-        {
-          model: this.model,
-          messages: request.messages,
-          stream: true,
-          stream_options: { include_usage: true },
-          // Only when asked: some models reject any temperature or max_tokens at all.
-          ...(request.temperature !== undefined && { temperature: request.temperature }),
-          ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
-        },
-        { signal },
-      );
-      watch();
-      // On abort the SDK ends the iteration quietly instead of throwing; the checks below notice.
-      for await (const chunk of stream) {
-        watch();
-        if (chunk.model) model = chunk.model;
-        if (chunk.usage) {
-          usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
-        }
-        const choice = chunk.choices[0];
-        if (choice?.finish_reason) finishReason = choice.finish_reason;
-        const text = choice?.delta?.content;
-        if (text) {
-          content += text;
-          request.onDelta?.(text, content.length);
-        }
-      }
+      reply = await this.stream(request, signal, watch);
     } catch (error) {
       throw this.toModelError(error, request.signal, stall.signal);
     } finally {
@@ -85,16 +64,48 @@ export class OpenAIModelClient implements ModelClient {
     }
     if (request.signal?.aborted) throw cancelled();
     if (stall.signal.aborted) throw this.stalled();
-    if (!content.trim()) {
+    if (!reply.content.trim()) {
       throw new ModelError('bad-response', `the model "${this.model}" at ${this.baseUrl} returned an empty reply`);
     }
     return {
-      content,
-      usage: usage ?? { ...estimateUsage(request, content), estimated: true },
-      model,
+      content: reply.content,
+      usage: reply.usage ?? { ...estimateUsage(request, reply.content), estimated: true },
+      model: reply.model,
       durationMs: Date.now() - started,
-      ...(finishReason && { finishReason }),
+      ...(reply.finishReason && { finishReason: reply.finishReason }),
     };
+  }
+
+  /** Sends the request and gathers the streamed reply; `watch` is called whenever the endpoint shows signs of life. */
+  private async stream(request: ChatRequest, signal: AbortSignal, watch: () => void): Promise<StreamedReply> {
+    const reply: StreamedReply = { content: '', model: this.model };
+    const stream = await this.openai.chat.completions.create(
+      {
+        model: this.model,
+        messages: request.messages,
+        stream: true,
+        stream_options: { include_usage: true },
+        // Only when asked: some models reject any temperature or max_tokens at all.
+        ...(request.temperature !== undefined && { temperature: request.temperature }),
+        ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
+      },
+      { signal },
+    );
+    watch();
+    // On abort the SDK ends the iteration quietly instead of throwing; complete() checks the signals after.
+    for await (const chunk of stream) {
+      watch();
+      if (chunk.model) reply.model = chunk.model;
+      if (chunk.usage) reply.usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+      const choice = chunk.choices[0];
+      if (choice?.finish_reason) reply.finishReason = choice.finish_reason;
+      const text = choice?.delta?.content;
+      if (text) {
+        reply.content += text;
+        request.onDelta?.(text, reply.content.length);
+      }
+    }
+    return reply;
   }
 
   /** Model ids the endpoint offers (for a model picker, or to check a configuration). */

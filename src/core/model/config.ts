@@ -1,3 +1,4 @@
+import { DEFAULT_BASE_URL, DEFAULT_MODEL } from '../settings';
 import { ModelError } from './types';
 
 /** Where to send chat requests. Always passed to the SDK explicitly, so its own env lookups never decide. */
@@ -7,17 +8,6 @@ export interface ModelConfig {
   apiKey?: string;
 }
 
-/**
- * Base URLs of common OpenAI-compatible endpoints:
- * - OpenAI: `https://api.openai.com/v1`
- * - Ollama: `http://localhost:11434/v1`
- * - LM Studio: `http://localhost:1234/v1`
- * - vLLM: `http://localhost:8000/v1`
- * - llama.cpp server: `http://localhost:8080/v1`
- * - Azure OpenAI: `https://<resource>.openai.azure.com/openai/v1`
- */
-export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
-export const DEFAULT_MODEL = 'gpt-4o-mini';
 /** Sent to loopback servers that ignore keys, because the SDK refuses to run without one. */
 export const LOCAL_PLACEHOLDER_KEY = 'not-needed';
 export const MISSING_KEY_MESSAGE = 'no API key: set SELF_REPAIR_API_KEY (or OPENAI_API_KEY), or use "Set API Key"';

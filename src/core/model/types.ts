@@ -1,5 +1,7 @@
 /** What the repair loop needs from a chat model. */
 
+import { SelfRepairError, type ErrorKind } from '../errors';
+
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
@@ -35,23 +37,18 @@ export interface ModelClient {
   complete(request: ChatRequest): Promise<ChatResponse>;
 }
 
-export type ModelErrorKind =
-  | 'missing-key'
-  | 'bad-key'
-  | 'unreachable'
-  | 'unknown-model'
-  | 'rate-limited'
-  | 'bad-response'
-  | 'cancelled'
-  | 'server';
+/** The kinds of error a model endpoint produces; see `ErrorKind` for what each means to a host. */
+export type ModelErrorKind = Extract<
+  ErrorKind,
+  'missing-key' | 'bad-key' | 'unreachable' | 'unknown-model' | 'rate-limited' | 'bad-response' | 'cancelled' | 'server'
+>;
 
 /** Errors meant for a person: `message` is one line, no stack needed. */
-export class ModelError extends Error {
-  constructor(
-    readonly kind: ModelErrorKind,
-    message: string,
-  ) {
-    super(message);
+export class ModelError extends SelfRepairError {
+  declare readonly kind: ModelErrorKind;
+
+  constructor(kind: ModelErrorKind, message: string) {
+    super(kind, message);
     this.name = 'ModelError';
   }
 }

@@ -1,4 +1,5 @@
-import { ModelError, type TokenUsage } from '../model/types';
+import { errorKindOf, errorLine } from '../errors';
+import type { TokenUsage } from '../model/types';
 import { applyEdits, parseReply, unifiedDiff } from '../patch';
 import { PatchError } from '../patch/types';
 import { cloneSandbox, createSandbox, listProjectFiles, ProcessRunner } from '../sandbox';
@@ -124,7 +125,7 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
       setup = { adapter: chosen, command: chosenCommand, sandbox: await createSandbox(options.projectRoot) };
     } catch (error) {
       // No framework recognized, no such folder: the user's setup, not a fault of the engine.
-      return finish('error', (error instanceof Error ? error.message : String(error)).split('\n')[0]!, undefined, 'configuration');
+      return finish('error', errorLine(error), undefined, errorKindOf(error, 'test-command'));
     }
     ({ adapter, command } = setup);
     base = setup.sandbox;
@@ -144,7 +145,7 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
     const failing = [...failingTests(before, options.focusTests), ...(stalled ? [stalled] : [])];
     emit({ type: 'baseline-finished', report: before, failing: failing.map((t) => t.id) });
     if (before.tests.length === 0 && !stalled) {
-      return finish('error', before.runError ?? `no test results from \`${testCommand}\``, undefined, 'configuration');
+      return finish('error', before.runError ?? `no test results from \`${testCommand}\``, undefined, 'test-command');
     }
     if (failing.length === 0) {
       const what = options.focusTests?.length ? 'the selected tests already pass' : 'all tests already pass';
@@ -331,15 +332,10 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
     }
     return finish('unfixed', `not fixed after ${maxTurns} turn${maxTurns > 1 ? 's' : ''}`);
   } catch (error) {
-    if (error instanceof Cancelled || (error instanceof ModelError && error.kind === 'cancelled') || options.signal?.aborted) {
+    if (error instanceof Cancelled || errorKindOf(error) === 'cancelled' || options.signal?.aborted) {
       return finish('cancelled', 'cancelled');
     }
-    if (error instanceof ModelError) {
-      const configuration = ['missing-key', 'bad-key', 'unreachable', 'unknown-model'].includes(error.kind);
-      return finish('error', error.message, undefined, configuration ? 'configuration' : 'internal');
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    return finish('error', message.split('\n')[0]!, undefined, 'internal');
+    return finish('error', errorLine(error), undefined, errorKindOf(error));
   } finally {
     await base?.dispose();
   }

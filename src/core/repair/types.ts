@@ -1,3 +1,4 @@
+import type { ErrorKind } from '../errors';
 import type { ModelClient, TokenUsage } from '../model/types';
 import type { CommandRunner } from '../sandbox/types';
 import type { TestReport } from '../testing/types';
@@ -18,7 +19,7 @@ export interface RepairOptions {
   focusTests?: string[];
   /** How test commands are isolated; the plain process-group runner by default. */
   runner?: CommandRunner;
-  /** Candidates verified at once (default 2: these machines have two cores). */
+  /** Candidates verified at once (default 2: each runs the whole test suite). */
   verifyConcurrency?: number;
   temperature?: number;
   signal?: AbortSignal;
@@ -71,11 +72,8 @@ export interface RepairResult {
   status: RepairStatus;
   /** One line for a person: why it ended so. */
   message: string;
-  /**
-   * With status `error`: `configuration` when the user can fix it without touching code (key,
-   * endpoint, model, test command), `internal` otherwise.
-   */
-  errorKind?: 'configuration' | 'internal';
+  /** With status `error`: what went wrong, for the host to act on (see `isConfigurationError`). */
+  errorKind?: ErrorKind;
   turns: number;
   /** The verified fix (best candidate) as a unified diff; empty unless fixed. */
   patch: string;

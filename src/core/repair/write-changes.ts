@@ -1,10 +1,11 @@
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { SelfRepairError } from '../errors';
 import type { FileChange } from './types';
 
-export class StaleFileError extends Error {
+export class StaleFileError extends SelfRepairError {
   constructor(readonly files: string[]) {
-    super(`${files.join(', ')} changed since the repair started; nothing was written (apply the patch by hand or repair again)`);
+    super('stale-file', `${files.join(', ')} changed since the repair started; nothing was written (apply the patch by hand or repair again)`);
     this.name = 'StaleFileError';
   }
 }

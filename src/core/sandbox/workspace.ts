@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { SelfRepairError } from '../errors';
 import type { Sandbox } from './types';
 
 /** Caches and tool state: useless in a copy, and stale caches (e.g. pytest's) would change what tests see. */
@@ -179,7 +180,7 @@ async function classify(entry: Dirent, full: string, rules: WalkRules): Promise<
 
 async function realDirectory(dir: string): Promise<string> {
   const real = await fs.realpath(dir).catch(() => undefined);
-  if (!real || !(await fs.stat(real)).isDirectory()) throw new Error(`project folder not found: ${dir}`);
+  if (!real || !(await fs.stat(real)).isDirectory()) throw new SelfRepairError('no-project', `project folder not found: ${dir}`);
   return real;
 }
 

@@ -1,7 +1,7 @@
-import type { Candidate, RepairEvent } from '../../core/repair/types';
+import type { Candidate, RepairEvent, RepairResult } from '../../core/repair/types';
+import { describeEvent, reportCounts, type EventText } from '../../core/report';
 import { isFailing, type TestReport } from '../../core/testing/types';
 import { failureReason } from './reason';
-import { plural } from './text';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
@@ -13,15 +13,20 @@ export interface LogLine {
 /** Prefix of every patch line in the log; the log grammar colours `+`/`-` lines after it. */
 export const PATCH_GUTTER = '  │ ';
 
-/** How a repair reads in the "Self-repair" log, one event at a time. The markers are what syntaxes/self-repair-log colours. */
+/**
+ * How a repair reads in the "Self-repair" log, one event at a time: the engine's words
+ * (describeEvent), with the markers syntaxes/self-repair-log colours, and the details only a log
+ * holds (prompts, replies, explanations, patches, each failing test).
+ */
 export function formatRepairEvent(event: RepairEvent): LogLine[] {
+  const text = describeEvent(event);
   switch (event.type) {
     case 'baseline-started':
-      return [info(`running tests (${event.framework}): ${event.command}`)];
+      return [info(text.line)];
     case 'baseline-finished':
-      return [info(`before: ${counts(event.report)}`), ...failures(event.report, new Set(event.failing)), ...runError(event.report)];
+      return [info(`${text.subject}: ${text.counts}`), ...failures(event.report, new Set(event.failing)), ...runError(event.report)];
     case 'turn-started':
-      return [info(`── turn ${event.turn}/${event.maxTurns} ──`)];
+      return [info(`── ${text.subject} ──`)];
     case 'request-started':
       // Every candidate of a turn gets the same prompt: log it once.
       return event.candidate === 1 ? [info(`[prompt] turn ${event.turn}\n${indent(event.prompt)}`)] : [];
@@ -29,41 +34,35 @@ export function formatRepairEvent(event: RepairEvent): LogLine[] {
       return [];
     case 'request-finished':
       return [
-        info(`[reply] candidate ${event.candidate}: ${event.usage.promptTokens}+${event.usage.completionTokens} tokens`),
-        { level: 'debug', text: `[reply] candidate ${event.candidate}, as received:\n${indent(event.reply)}` },
+        info(`[reply] ${text.line}`),
+        { level: 'debug', text: `[reply] ${text.subject}, as received:\n${indent(event.reply)}` },
       ];
     case 'candidate-rejected':
       return [
         ...explanationAndPatch(event.candidate),
-        { level: 'warn', text: `[tests] candidate ${event.candidate.index}: REJECTED before testing: ${event.reason}` },
+        { level: 'warn', text: `[tests] ${text.subject}: REJECTED before testing: ${text.problem}` },
       ];
     case 'candidate-verified':
-      return [...explanationAndPatch(event.candidate), ...verdict(event.candidate)];
-    case 'finished': {
-      const { result } = event;
-      const usage = `${plural(result.requests, 'request')}, ${result.usage.promptTokens}+${result.usage.completionTokens} tokens, ${(result.durationMs / 1000).toFixed(1)} s`;
-      const label = result.status === 'unfixed' ? 'not fixed' : result.status;
-      const level: LogLevel = result.status === 'fixed' ? 'info' : result.status === 'error' ? 'error' : 'warn';
-      const lines: LogLine[] = [{ level, text: `${label}: ${result.message} (${usage})` }];
-      if (result.status === 'unfixed') {
-        const best = result.candidates.find((c) => !c.rejected) ?? result.candidates[0];
-        if (best) {
-          const tests = best.report ? `: ${counts(best.report)}` : best.rejected ? `: rejected (${best.rejected})` : '';
-          lines.push(info(`best attempt: candidate ${best.index} of turn ${best.turn}${tests}${best.patch ? `\n${patchLines(best.patch)}` : ''}`));
-        }
-      }
-      return lines;
-    }
+      return [...explanationAndPatch(event.candidate), ...verdict(event.candidate, text)];
+    case 'finished':
+      return outcome(event.result, text);
   }
+}
+
+function outcome(result: RepairResult, text: EventText): LogLine[] {
+  const level: LogLevel = result.status === 'fixed' ? 'info' : result.status === 'error' ? 'error' : 'warn';
+  const lines: LogLine[] = [{ level, text: `${text.subject}: ${text.line}` }];
+  if (result.status !== 'unfixed') return lines;
+  const best = result.candidates.find((c) => !c.rejected) ?? result.candidates[0];
+  if (best) {
+    const tests = best.report ? `: ${reportCounts(best.report)}` : best.rejected ? `: rejected (${best.rejected})` : '';
+    lines.push(info(`best attempt: candidate ${best.index} of turn ${best.turn}${tests}${best.patch ? `\n${patchLines(best.patch)}` : ''}`));
+  }
+  return lines;
 }
 
 function info(text: string): LogLine {
   return { level: 'info', text };
-}
-
-function counts(report: TestReport): string {
-  const { passed, failed, errored, skipped } = report.counts;
-  return `${passed} passed, ${failed + errored} failed${skipped ? `, ${skipped} skipped` : ''}`;
 }
 
 function failures(report: TestReport, only?: Set<string>): LogLine[] {
@@ -83,18 +82,14 @@ function explanationAndPatch(candidate: Candidate): LogLine[] {
   return lines;
 }
 
-function verdict(candidate: Candidate): LogLine[] {
-  const report = candidate.report;
-  if (!report) return [];
-  const head = `[tests] candidate ${candidate.index}: ${counts(report)}`;
-  if (candidate.fixed) return [info(`${head} — PASS (fixed)`)];
-  const why = candidate.regressions.length
-    ? `breaks ${plural(candidate.regressions.length, 'passing test')}`
-    : report.runError ?? 'still failing';
+function verdict(candidate: Candidate, text: EventText): LogLine[] {
+  if (!candidate.report) return [];
+  const head = `[tests] ${text.subject}: ${text.counts}`;
+  if (text.fixed) return [info(`${head} — PASS (fixed)`)];
   return [
-    { level: 'warn', text: `${head} — FAIL (${why})` },
+    { level: 'warn', text: `${head} — FAIL (${text.problem})` },
     ...candidate.regressions.map((id) => info(`  BROKEN ${id}`)),
-    ...failures(report).filter((line) => !candidate.regressions.some((id) => line.text.includes(` ${id} `))),
+    ...failures(candidate.report).filter((line) => !candidate.regressions.some((id) => line.text.includes(` ${id} `))),
   ];
 }
 

@@ -1,6 +1,7 @@
 import type { RepairEvent, RepairResult } from '../../core/repair/types';
+import { describeEvent, plural, type EventText } from '../../core/report';
 import { passCount } from './reason';
-import { formatCount, plural } from './text';
+import { formatCount } from './text';
 
 export type EndState = 'fixed' | 'nothing' | 'unfixed' | 'cancelled' | 'error';
 
@@ -31,6 +32,8 @@ export class RepairProgress {
   private command = '';
   private turn = 0;
   private maxTurns = 0;
+  /** The engine's words for the current turn: `turn 1/4`, `turn 1/4: asking gpt-4o-mini`. */
+  private turnText: EventText | undefined;
   private verified = 0;
   private fixed = 0;
   private rejected = 0;
@@ -58,6 +61,7 @@ export class RepairProgress {
         this.phase = 'asking';
         this.turn = event.turn;
         this.maxTurns = event.maxTurns;
+        this.turnText = describeEvent(event, { model: this.subject.model });
         this.receiving = 0;
         break;
       case 'request-streaming':
@@ -97,7 +101,7 @@ export class RepairProgress {
   summary(): string {
     const parts: string[] = [];
     if (this.turn === 0) parts.push(this.phase === 'baseline' || this.phase === 'starting' ? 'running tests' : 'starting');
-    else parts.push(`turn ${this.turn}/${this.maxTurns}`);
+    else parts.push(this.turnText?.subject ?? `turn ${this.turn}`);
     if (this.verified) parts.push(`${plural(this.verified, 'candidate')} verified`);
     if (this.best && this.best.total) parts.push(`tests ${this.best.passed}/${this.best.total}`);
     if (this.tokens) parts.push(`${formatCount(this.tokens)} tokens`);
@@ -116,9 +120,9 @@ export class RepairProgress {
       case 'baseline':
         return `running the tests${this.framework ? ` (${this.framework})` : ''}…`;
       case 'asking':
-        return `turn ${this.turn}/${this.maxTurns}: asking ${this.subject.model}${this.receiving ? ` (${formatCount(this.receiving)} chars)` : ''}…`;
+        return `${this.turnText?.line ?? ''}${this.receiving ? ` (${formatCount(this.receiving)} chars)` : ''}…`;
       case 'verifying':
-        return `turn ${this.turn}/${this.maxTurns}: verifying candidates in a copy of the project…`;
+        return `${this.turnText?.subject ?? ''}: verifying candidates in a copy of the project…`;
       case 'done':
         return this.result?.message ?? 'done';
     }

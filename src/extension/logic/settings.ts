@@ -1,4 +1,4 @@
-import { DEFAULTS } from '../../core/repair/loop';
+import { clampSetting } from '../../core/settings';
 
 /** The `selfRepair.*` settings, checked and in the units the engine takes. */
 export interface RepairSettings {
@@ -11,12 +11,6 @@ export interface RepairSettings {
   candidatesPerTurn: number;
   timeoutMs: number;
 }
-
-export const SETTING_LIMITS = {
-  maxTurns: { min: 1, max: 20, default: DEFAULTS.maxTurns },
-  candidatesPerTurn: { min: 1, max: 16, default: DEFAULTS.candidatesPerTurn },
-  timeoutSeconds: { min: 1, max: 3600, default: DEFAULTS.timeoutMs / 1000 },
-} as const;
 
 export interface RawSettings {
   baseUrl?: unknown;
@@ -33,17 +27,12 @@ export function normalizeSettings(raw: RawSettings): RepairSettings {
     baseUrl: text(raw.baseUrl),
     model: text(raw.model),
     testCommand: text(raw.testCommand),
-    maxTurns: whole(raw.maxTurns, SETTING_LIMITS.maxTurns),
-    candidatesPerTurn: whole(raw.candidatesPerTurn, SETTING_LIMITS.candidatesPerTurn),
-    timeoutMs: whole(raw.timeoutSeconds, SETTING_LIMITS.timeoutSeconds) * 1000,
+    maxTurns: clampSetting('maxTurns', raw.maxTurns),
+    candidatesPerTurn: clampSetting('candidatesPerTurn', raw.candidatesPerTurn),
+    timeoutMs: clampSetting('timeoutSeconds', raw.timeoutSeconds) * 1000,
   };
 }
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-}
-
-function whole(value: unknown, limits: { min: number; max: number; default: number }): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return limits.default;
-  return Math.min(limits.max, Math.max(limits.min, Math.round(value)));
 }

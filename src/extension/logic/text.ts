@@ -1,6 +1,7 @@
 /** Small text helpers shared by the status bar, code lens, log and review (no `vscode` here). */
 
 export { firstSentence, oneLine } from '../../core/text';
+export { plural } from '../../core/report';
 
 /** `812`, `1.2k`, `12k`, `1.2M`: token counts at a glance. */
 export function formatCount(n: number): string {
@@ -12,8 +13,4 @@ export function formatCount(n: number): string {
 
 function trimZero(value: string): string {
   return value.replace(/\.0$/, '');
-}
-
-export function plural(n: number, word: string, many = `${word}s`): string {
-  return `${n} ${n === 1 ? word : many}`;
 }

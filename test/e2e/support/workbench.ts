@@ -1,7 +1,7 @@
 /**
  * The VS Code workbench in Debian's chromium, driven by playwright-core the way a person would use
  * it: palette, quick open, status bar, notifications, editors. Every wait is on the DOM; timeouts
- * are generous because the machines are slow, never a measure of speed.
+ * are generous so that a slow, busy machine passes too; they never measure speed.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';

@@ -1,0 +1,107 @@
+import type { Candidate, RepairEvent, RepairResult } from '../repair/types';
+import { firstSentence } from '../text';
+import type { TestReport } from '../testing/types';
+
+/**
+ * The words for a repair's events, the same in every host: the CLI prints `line`; the extension's
+ * log marks up `subject`, `counts` and `problem` its own way (`[tests] candidate 1: … — FAIL (…)`).
+ */
+export interface EventText {
+  /** The event in one line, e.g. `candidate 1: 3 passed, 1 failed (still failing)`. */
+  line: string;
+  /** What the line is about: `before`, `turn 2/4`, `candidate 1`, or the outcome (`fixed`, `not fixed`). */
+  subject: string;
+  /** The tests' tally, e.g. `3 passed, 1 failed`, when the event has one. */
+  counts?: string;
+  /** For a candidate: true when it fixed the failures. */
+  fixed?: boolean;
+  /** Why a candidate is not the fix: `still failing`, `breaks 2 passing tests`, a run error, a rejection. */
+  problem?: string;
+  /** The model's explanation, its first sentence. */
+  why?: string;
+}
+
+/** At most this many failing test ids are named in the `before:` line. */
+const LISTED_FAILURES = 5;
+
+/** The sentences for one event. `model` names the model in a turn's line (`asking gpt-4o-mini`). */
+export function describeEvent(event: RepairEvent, context: { model?: string } = {}): EventText {
+  switch (event.type) {
+    case 'baseline-started': {
+      const line = `running tests (${event.framework}): ${event.command}`;
+      return { line, subject: 'running tests' };
+    }
+    case 'baseline-finished':
+      return describeBaseline(event.report, event.failing);
+    case 'turn-started': {
+      const subject = `turn ${event.turn}/${event.maxTurns}`;
+      return { line: `${subject}: asking ${context.model ?? 'the model'}`, subject };
+    }
+    case 'request-started': {
+      const subject = `candidate ${event.candidate}`;
+      return { line: `${subject}: request sent`, subject };
+    }
+    case 'request-streaming':
+      return { line: `candidate ${event.candidate}: receiving… ${event.chars} chars`, subject: `candidate ${event.candidate}` };
+    case 'request-finished': {
+      const subject = `candidate ${event.candidate}`;
+      return { line: `${subject}: ${tokens(event.usage)}`, subject };
+    }
+    case 'candidate-rejected': {
+      const subject = `candidate ${event.candidate.index}`;
+      return { line: `${subject}: rejected: ${event.reason}`, subject, fixed: false, problem: event.reason, why: why(event.candidate) };
+    }
+    case 'candidate-verified':
+      return describeVerified(event.candidate);
+    case 'finished':
+      return describeResult(event.result);
+  }
+}
+
+/** `3 passed, 1 failed`, with `, 2 skipped` when any were; errored tests count as failed. */
+export function reportCounts(report: Pick<TestReport, 'counts'>): string {
+  const { passed, failed, errored, skipped } = report.counts;
+  return `${passed} passed, ${failed + errored} failed${skipped ? `, ${skipped} skipped` : ''}`;
+}
+
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+function describeBaseline(report: TestReport, failing: string[]): EventText {
+  const counts = reportCounts(report);
+  const listed = failing.slice(0, LISTED_FAILURES).join(', ');
+  const more = failing.length > LISTED_FAILURES ? ', …' : '';
+  const outcome = report.tests.length || !report.runError ? counts : report.runError;
+  return { line: `before: ${outcome}${failing.length ? `; failing: ${listed}${more}` : ''}`, subject: 'before', counts };
+}
+
+function describeVerified(candidate: Candidate): EventText {
+  const subject = `candidate ${candidate.index}`;
+  const counts = candidate.report ? reportCounts(candidate.report) : 'no test results';
+  if (candidate.fixed) return { line: `${subject}: ${counts} (all pass)`, subject, counts, fixed: true, why: why(candidate) };
+  const problem = candidate.regressions.length
+    ? `breaks ${plural(candidate.regressions.length, 'passing test')}`
+    : candidate.report?.runError ?? 'still failing';
+  return { line: `${subject}: ${counts} (${problem})`, subject, counts, fixed: false, problem, why: why(candidate) };
+}
+
+/** `fixed in 2 turns: 3 passed, 1 failed → 4 passed, 0 failed (2 requests, 1242+182 tokens, 2.4 s)` */
+export function describeResult(result: RepairResult): EventText {
+  const change = result.status === 'fixed' && result.patch ? `: ${passFail(result.before)} → ${passFail(result.after)}` : '';
+  const spent = `${plural(result.requests, 'request')}, ${tokens(result.usage)}, ${(result.durationMs / 1000).toFixed(1)} s`;
+  const subject = result.status === 'unfixed' ? 'not fixed' : result.status;
+  return { line: `${result.message}${change} (${spent})`, subject };
+}
+
+function passFail(counts: { passed: number; failed: number }): string {
+  return `${counts.passed} passed, ${counts.failed} failed`;
+}
+
+function tokens(usage: { promptTokens: number; completionTokens: number }): string {
+  return `${usage.promptTokens}+${usage.completionTokens} tokens`;
+}
+
+function why(candidate: Candidate): string | undefined {
+  return firstSentence(candidate.explanation) || undefined;
+}

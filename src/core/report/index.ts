@@ -1,0 +1,1 @@
+export { describeEvent, describeResult, plural, reportCounts, type EventText } from './describe';

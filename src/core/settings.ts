@@ -1,0 +1,60 @@
+/**
+ * The settings both hosts offer, declared once: the CLI's options and defaults, the extension's
+ * settings (package.json declares the same limits; test/extension/manifest.test.ts compares them).
+ */
+
+/** A whole-number setting: its allowed range and the value used when none is given. */
+export interface WholeNumberSetting {
+  min: number;
+  max: number;
+  default: number;
+}
+
+export const SETTING_LIMITS = {
+  /** Repair turns before giving up. */
+  maxTurns: { min: 1, max: 20, default: 4 },
+  /** Independent candidates asked for in each turn. */
+  candidatesPerTurn: { min: 1, max: 16, default: 1 },
+  /** Seconds one test run may take. */
+  timeoutSeconds: { min: 1, max: 3600, default: 120 },
+} as const satisfies Record<string, WholeNumberSetting>;
+
+export type WholeNumberSettingName = keyof typeof SETTING_LIMITS;
+
+/**
+ * The endpoint and model when neither a setting, an option nor an environment variable names one.
+ * Base URLs of other OpenAI-compatible endpoints:
+ * - Ollama: `http://localhost:11434/v1`
+ * - LM Studio: `http://localhost:1234/v1`
+ * - vLLM: `http://localhost:8000/v1`
+ * - llama.cpp server: `http://localhost:8080/v1`
+ * - Azure OpenAI: `https://<resource>.openai.azure.com/openai/v1`
+ */
+export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+export const DEFAULT_MODEL = 'gpt-4o-mini';
+
+/** The repair loop's defaults, in the loop's units. */
+export const REPAIR_DEFAULTS = {
+  maxTurns: SETTING_LIMITS.maxTurns.default,
+  candidatesPerTurn: SETTING_LIMITS.candidatesPerTurn.default,
+  timeoutMs: SETTING_LIMITS.timeoutSeconds.default * 1000,
+  /** Candidates verified at once: each runs the whole test suite, so more would mostly queue on the CPU. */
+  verifyConcurrency: 2,
+} as const;
+
+/** A value from hand-edited settings, rounded and pulled into range; the default when it is no number at all. */
+export function clampSetting(name: WholeNumberSettingName, value: unknown): number {
+  const limits: WholeNumberSetting = SETTING_LIMITS[name];
+  if (typeof value !== 'number' || !Number.isFinite(value)) return limits.default;
+  return Math.min(limits.max, Math.max(limits.min, Math.round(value)));
+}
+
+/** A value typed by a person (a command-line option): the number, or why it is refused, in one line. */
+export function parseSetting(name: WholeNumberSettingName, text: string, label: string = name): number | { problem: string } {
+  const limits: WholeNumberSetting = SETTING_LIMITS[name];
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isInteger(n) || n < limits.min || n > limits.max) {
+    return { problem: `${label} must be a whole number from ${limits.min} to ${limits.max}` };
+  }
+  return n;
+}

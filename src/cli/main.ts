@@ -1,12 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
-import { errorKindOf, errorLine, isConfigurationError, SelfRepairError } from '../core/errors';
-import { OpenAIModelClient, resolveModelConfig } from '../core/model';
-import { repair, writeChanges } from '../core/repair';
-import type { RepairEvent, RepairResult } from '../core/repair/types';
-import { describeResult } from '../core/report';
-import { DEFAULT_BASE_URL, DEFAULT_MODEL, parseSetting, SETTING_LIMITS, type WholeNumberSettingName } from '../core/settings';
+import { DEFAULT_BASE_URL, DEFAULT_MODEL, describeResult, errorKindOf, errorLine, isConfigurationError, OpenAIModelClient, parseSetting, repair, type RepairEvent, type RepairResult, resolveModelConfig, SelfRepairError, SETTING_LIMITS, type WholeNumberSettingName, writeChanges } from '../core';
 import { progressPrinter } from './progress';
 
 export const EXIT = { fixed: 0, unfixed: 1, usage: 2, cancelled: 130 } as const;

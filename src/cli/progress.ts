@@ -1,5 +1,4 @@
-import { describeEvent } from '../core/report';
-import type { RepairEvent } from '../core/repair/types';
+import { describeEvent, type RepairEvent } from '../core';
 
 /** How deep each event's line sits: a turn's candidates under the turn, the model's reasoning under its candidate. */
 const INDENT = { candidate: '  ', why: '    ' } as const;

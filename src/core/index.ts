@@ -8,3 +8,4 @@ export * from './patch';
 export * from './settings';
 export * from './errors';
 export * from './report';
+export { firstSentence, oneLine, trimText, truncate, MAX_DETAILS_CHARS } from './text';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { findTestDefinitions, languageForFile } from '../core/syntax';
+import { findTestDefinitions, languageForFile } from '../core';
 import { Disposable } from './disposable';
 import type { FailureStore } from './failures';
 import { belongsTo, testIdFor } from './logic/test-ids';

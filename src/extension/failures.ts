@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isFailing, type TestReport } from '../core/testing/types';
+import { isFailing, type TestReport } from '../core';
 import { Disposable } from './disposable';
 import { failureReason } from './logic/reason';
 import { relativePath } from './workspace';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { RepairEvent } from '../core/repair/types';
+import type { RepairEvent } from '../core';
 import { Disposable } from './disposable';
 import { formatRepairEvent, type LogLine } from './logic/log-format';
 

@@ -1,7 +1,5 @@
 import * as vscode from 'vscode';
-import { createSandbox, ProcessRunner } from '../core/sandbox';
-import { runTests, selectAdapter, type FrameworkAdapter } from '../core/testing';
-import type { TestReport } from '../core/testing/types';
+import { createSandbox, type FrameworkAdapter, ProcessRunner, runTests, selectAdapter, type TestReport } from '../core';
 import type { RepairSettings } from './logic/settings';
 
 /** The framework of a folder as the engine decides it (the testCommand setting first, then the files). */

@@ -1,8 +1,5 @@
 import * as vscode from 'vscode';
-import { errorLine, SelfRepairError } from '../core/errors';
-import { OpenAIModelClient, resolveModelConfig, type ModelConfig } from '../core/model';
-import { repair } from '../core/repair';
-import type { RepairEvent, RepairResult } from '../core/repair/types';
+import { errorLine, type ModelConfig, OpenAIModelClient, repair, type RepairEvent, type RepairResult, resolveModelConfig, SelfRepairError } from '../core';
 import { Disposable, setContext } from './disposable';
 import type { FailureStore } from './failures';
 import type { Log } from './log';

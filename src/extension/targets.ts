@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { findTestDefinitions, languageForFile } from '../core/syntax';
+import { findTestDefinitions, languageForFile } from '../core';
 import type { FailureStore } from './failures';
 import { belongsTo, definitionAt, testIdFor } from './logic/test-ids';
 import { frameworkOf } from './project-tests';

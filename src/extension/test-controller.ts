@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { TestReport } from '../core/testing/types';
+import type { TestReport } from '../core';
 import { Disposable } from './disposable';
 import type { FailureStore } from './failures';
 import type { Log } from './log';

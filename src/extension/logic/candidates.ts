@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { diffLines } from 'diff';
-import type { Candidate } from '../../core/repair/types';
+import type { Candidate } from '../../core';
 import { passCount } from './reason';
 
 /** `(4/4 tests pass)` */

@@ -1,4 +1,4 @@
-import { isConfigurationError, isKeyError, type ErrorKind } from '../../core/errors';
+import { isConfigurationError, isKeyError, type ErrorKind } from '../../core';
 
 /** The buttons an error message may offer; repair-runner.ts runs the one chosen. */
 export const ERROR_ACTIONS = {

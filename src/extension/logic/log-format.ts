@@ -1,6 +1,4 @@
-import type { Candidate, RepairEvent, RepairResult } from '../../core/repair/types';
-import { describeEvent, reportCounts, type EventText } from '../../core/report';
-import { isFailing, type TestReport } from '../../core/testing/types';
+import { type Candidate, describeEvent, type EventText, isFailing, type RepairEvent, type RepairResult, reportCounts, type TestReport } from '../../core';
 import { failureReason } from './reason';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';

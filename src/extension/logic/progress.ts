@@ -1,5 +1,4 @@
-import type { RepairEvent, RepairResult } from '../../core/repair/types';
-import { describeEvent, plural, type EventText } from '../../core/report';
+import { describeEvent, type EventText, plural, type RepairEvent, type RepairResult } from '../../core';
 import { passCount } from './reason';
 import { formatCount } from './text';
 

@@ -1,4 +1,4 @@
-import type { TestCaseResult, TestReport } from '../../core/testing/types';
+import type { TestCaseResult, TestReport } from '../../core';
 import { oneLine } from './text';
 
 /**

@@ -1,6 +1,4 @@
-import { applyEdits, unifiedDiff } from '../../core/patch';
-import { PatchError } from '../../core/patch/types';
-import type { FileChange } from '../../core/repair/types';
+import { applyEdits, type FileChange, PatchError, unifiedDiff } from '../../core';
 
 export interface PlannedFile {
   path: string;

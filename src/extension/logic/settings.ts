@@ -1,4 +1,4 @@
-import { clampSetting } from '../../core/settings';
+import { clampSetting } from '../../core';
 
 /** The `selfRepair.*` settings, checked and in the units the engine takes. */
 export interface RepairSettings {

@@ -1,4 +1,4 @@
-import type { TestDefinition } from '../../core/syntax/tests';
+import type { TestDefinition } from '../../core';
 
 /**
  * The engine's id of a test found by tree-sitter, as the framework adapter would report it:

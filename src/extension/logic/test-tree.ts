@@ -1,4 +1,4 @@
-import type { TestDefinition } from '../../core/syntax/tests';
+import type { TestDefinition } from '../../core';
 import { testIdFor } from './test-ids';
 
 /** A test or suite found in a file, with the engine's id and what it contains. */

@@ -1,7 +1,6 @@
 /** Small text helpers shared by the status bar, code lens, log and review (no `vscode` here). */
 
-export { firstSentence, oneLine } from '../../core/text';
-export { plural } from '../../core/report';
+export { firstSentence, oneLine, plural } from '../../core';
 
 /** `812`, `1.2k`, `12k`, `1.2M`: token counts at a glance. */
 export function formatCount(n: number): string {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { Candidate, FileChange } from '../../core/repair/types';
+import type { Candidate, FileChange } from '../../core';
 import type { Log } from '../log';
 import { minimalEdit, planAccept, type PlannedFile } from '../logic/rebase';
 import { currentText, fileUri } from '../workspace';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Candidate } from '../../core/repair/types';
+import type { Candidate } from '../../core';
 import { Disposable, setContext } from '../disposable';
 import type { FailureStore } from '../failures';
 import type { Log } from '../log';

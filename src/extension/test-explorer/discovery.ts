@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { languageForFile } from '../../core/syntax';
-import type { FrameworkAdapter } from '../../core/testing';
+import { type FrameworkAdapter, languageForFile } from '../../core';
 import { Disposable } from '../disposable';
 import { frameworkOf } from '../project-tests';
 import { readSettings } from '../settings';

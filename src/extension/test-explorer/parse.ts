@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { findTestDefinitions, languageForFile, type TestDefinition } from '../../core/syntax';
+import { findTestDefinitions, languageForFile, type TestDefinition } from '../../core';
 import { LineIndex, nestDefinitions, type TestNode } from '../logic/test-tree';
 import { currentText } from '../workspace';
 import type { ItemData, TestTree } from './tree';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { TestCaseResult, TestReport } from '../../core/testing/types';
+import type { TestCaseResult, TestReport } from '../../core';
 import { baseTestId } from '../logic/test-ids';
 import { fileUri } from '../workspace';
 import type { TestFileParser } from './parse';

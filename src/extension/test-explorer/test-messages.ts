@@ -1,6 +1,6 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { StackFrame, TestCaseResult } from '../../core/testing/types';
+import type { StackFrame, TestCaseResult } from '../../core';
 import { FAILURE_MESSAGE_CONTEXT } from '../logic/ids';
 import { fileUri } from '../workspace';
 

@@ -36,6 +36,8 @@ const copyWasm = {
 const reportEnd = {
   name: 'report-end',
   setup(build) {
+    // The start line lets the editor's watch task (.vscode/tasks.json) clear the last build's problems.
+    if (watch) build.onStart(() => console.log('[watch] build started'));
     build.onEnd((result) => {
       for (const { text, location } of result.errors) {
         console.error(`✘ ${text}${location ? ` (${location.file}:${location.line}:${location.column})` : ''}`);

@@ -5,6 +5,7 @@ import { OpenAIModelClient, resolveModelConfig } from '../core/model';
 import { ModelError } from '../core/model/types';
 import { DEFAULTS, repair, StaleFileError, writeChanges } from '../core/repair';
 import type { RepairResult } from '../core/repair/types';
+import { IsolationError, parseSandboxMode, selectIsolation, type IsolationKind, type SandboxMode } from '../core/sandbox/isolation';
 import { progressPrinter } from './progress';
 
 export const EXIT = { fixed: 0, unfixed: 1, usage: 2, cancelled: 130 } as const;
@@ -19,6 +20,8 @@ interface RepairFlags {
   apply?: boolean;
   json?: boolean;
   quiet?: boolean;
+  sandbox: SandboxMode;
+  allowNetwork?: boolean;
 }
 
 class UsageError extends Error {}
@@ -31,10 +34,18 @@ function positiveInt(name: string, max: number) {
   };
 }
 
+function parseSandboxFlag(value: string): SandboxMode {
+  try {
+    return parseSandboxMode(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
 type JsonFields = Pick<RepairResult, 'status' | 'message' | 'turns' | 'patch' | 'before' | 'after' | 'requests' | 'usage' | 'durationMs'>;
 
 /** The `--json` object: the documented fields only, `message` when something went wrong. */
-function jsonResult(result: JsonFields, message?: string): string {
+function jsonResult(result: JsonFields, message?: string, isolation?: IsolationKind): string {
   const status = result.status === 'cancelled' ? 'error' : result.status;
   return JSON.stringify({
     status,
@@ -45,6 +56,7 @@ function jsonResult(result: JsonFields, message?: string): string {
     requests: result.requests,
     usage: result.usage,
     durationMs: result.durationMs,
+    ...(isolation ? { isolation } : {}),
     ...(status === 'error' || message ? { message: message ?? result.message } : {}),
   });
 }
@@ -60,6 +72,8 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
   if (!isDir) throw new UsageError(`project folder not found: ${projectRoot}`);
   const config = resolveModelConfig({ baseUrl: flags.baseUrl, model: flags.model, env: io.env });
   const model = new OpenAIModelClient(config);
+  const isolation = await selectIsolation({ mode: flags.sandbox, network: !!flags.allowNetwork, projectRoot });
+  if (!flags.quiet) io.stderr(`isolation: ${isolation.kind}${isolation.reason ? ` (${isolation.reason})` : ''}\n`);
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
   process.once('SIGINT', onSignal);
@@ -74,6 +88,7 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
       maxTurns: flags.maxTurns,
       candidatesPerTurn: flags.candidates,
       timeoutMs: flags.timeout * 1000,
+      runner: isolation.runner,
       signal: controller.signal,
       onEvent: progress,
     });
@@ -95,7 +110,7 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
   const seconds = (result.durationMs / 1000).toFixed(1);
   const tokens = `${result.usage.promptTokens}+${result.usage.completionTokens} tokens`;
   if (flags.json) {
-    io.stdout(`${jsonResult(applyError ? { ...result, status: 'error' } : result, applyError)}\n`);
+    io.stdout(`${jsonResult(applyError ? { ...result, status: 'error' } : result, applyError, isolation.kind)}\n`);
   } else {
     if (result.patch) io.stdout(result.patch.endsWith('\n') ? result.patch : `${result.patch}\n`);
   }
@@ -148,6 +163,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--max-turns <n>', 'repair turns before giving up', positiveInt('--max-turns', 20), DEFAULTS.maxTurns)
     .option('--candidates <k>', 'candidates asked for in each turn', positiveInt('--candidates', 16), DEFAULTS.candidatesPerTurn)
     .option('--timeout <seconds>', 'time limit for one test run', positiveInt('--timeout', 3600), DEFAULTS.timeoutMs / 1000)
+    .option('--sandbox <mode>', 'OS sandbox for the tests: auto (strongest available), strict (refuse without one), off', parseSandboxFlag, 'auto')
+    .option('--allow-network', 'let the tests reach the network (off: no network inside the sandbox)')
     .option('--apply', 'write the verified patch into the project (default: print it, touch nothing)')
     .option('--json', 'print one JSON object with the outcome on stdout')
     .option('-q, --quiet', 'no progress on stderr')
@@ -167,7 +184,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.stdout(`${jsonResult(failedBeforeStart(message))}\n`);
     }
     io.stderr(`error: ${message}\n`);
-    return error instanceof UsageError || error instanceof ModelError ? EXIT.usage : EXIT.unfixed;
+    return error instanceof UsageError || error instanceof ModelError || error instanceof IsolationError ? EXIT.usage : EXIT.unfixed;
   }
 }
 

@@ -3,6 +3,7 @@ import { OpenAIModelClient, resolveModelConfig, type ModelConfig } from '../core
 import { ModelError } from '../core/model/types';
 import { repair } from '../core/repair';
 import type { RepairEvent, RepairResult } from '../core/repair/types';
+import { IsolationError, parseSandboxMode, selectIsolation, type Isolation } from '../core/sandbox/isolation';
 import { Disposable, setContext } from './disposable';
 import type { FailureStore } from './failures';
 import type { Log } from './log';
@@ -66,6 +67,8 @@ export class RepairRunner extends Disposable {
     const settings = readSettings(folder.uri);
     const config = await this.modelConfig(settings);
     if (!config) return undefined;
+    const isolation = await this.isolation(folder);
+    if (!isolation) return undefined;
 
     const controller = new AbortController();
     this.controller = controller;
@@ -92,6 +95,7 @@ export class RepairRunner extends Disposable {
               maxTurns: settings.maxTurns,
               candidatesPerTurn: settings.candidatesPerTurn,
               timeoutMs: settings.timeoutMs,
+              runner: isolation.runner,
               focusTests: target.focusTests,
               signal: controller.signal,
               onEvent: (event) => {
@@ -130,6 +134,22 @@ export class RepairRunner extends Disposable {
     if (event.type === 'baseline-finished') {
       this.failures.update(folder, event.report);
       void this.tests.showReport(folder, event.report, 'Self-repair: tests before the repair');
+    }
+  }
+
+  /** The sandbox the settings ask for, or undefined after saying why there is none (`strict`). */
+  private async isolation(folder: vscode.WorkspaceFolder): Promise<Isolation | undefined> {
+    const config = vscode.workspace.getConfiguration('selfRepair', folder.uri);
+    try {
+      const mode = parseSandboxMode(config.get('sandbox', 'auto'));
+      const isolation = await selectIsolation({ mode, network: config.get('sandbox.network') === true, projectRoot: folder.uri.fsPath });
+      this.log.info(`isolation: ${isolation.kind}${isolation.reason ? ` (${isolation.reason})` : ''}`);
+      this.statusBar.isolation = isolation.kind;
+      return isolation;
+    } catch (error) {
+      if (!(error instanceof IsolationError)) throw error;
+      void vscode.window.showErrorMessage(`Self-repair: ${error.message}`, 'Open Settings').then(this.followUp);
+      return undefined;
     }
   }
 

@@ -7,9 +7,9 @@ import { requireBwrap } from '../core/sandbox/isolation/backends';
 import { cliBuilt, findings, runAdversarial, type Backend, type Outcome, type RunOptions } from './harness';
 
 /**
- * Test code that misbehaves, run by the built CLI as a user would, once per backend. Each row checks
- * what every row must hold (the run ends with a reason, no copy or process is left) and then what the
- * backend contains — or, for the fallback, what it honestly does not.
+ * Test code that misbehaves, run by the built CLI as a user would, once per backend (ADVERSARIAL_BACKENDS,
+ * default both). Each row checks what every row must hold (the run ends with a reason, no copy or
+ * process is left) and then what the backend contains — or, for the fallback, what it does not.
  */
 const BACKENDS = (process.env.ADVERSARIAL_BACKENDS ?? 'bwrap,none').split(',') as Backend[];
 const LIMITS_PENDING = 'the fallback has no memory or process limit and does not track processes that leave the group on this branch (issue 7, items 1 and 3)';

@@ -108,7 +108,9 @@ function runProbe(bwrap: string): Promise<Availability> {
 /** bubblewrap's complaint in one line, with the usual cause named when it is the known one. */
 export function describeRefusal(stderr: string): string {
   const said = stderr.trim().split('\n').pop()?.replace(/^bwrap:\s*/, '') || 'it exited with an error';
-  const refused = /uid map|gid map|new namespace|Operation not permitted|Permission denied|user namespace/i.test(said);
+  // Ubuntu 24.04's AppArmor either refuses the uid map or lets the namespace be made without capabilities,
+  // which bubblewrap first notices when it sets up the loopback device.
+  const refused = /uid map|gid map|new namespace|user namespace|loopback: Failed RTM_NEWADDR/i.test(said);
   return refused
     ? `bubblewrap cannot create user namespaces here (${said}); on Ubuntu 24.04 AppArmor refuses them unless a profile allows bwrap`
     : `bubblewrap does not work here (${said})`;

@@ -75,6 +75,7 @@ describe('bubblewrap profile', () => {
       'bwrap: setting up uid map: Permission denied',
       'bwrap: No permissions to creating new namespace, likely because the kernel does not allow non-privileged user namespaces.',
       'bwrap: Creating new namespace failed: nesting depth or /proc/sys/user/max_*_namespaces exceeded (ENOSPC)',
+      'bwrap: loopback: Failed RTM_NEWADDR: Operation not permitted',
     ]) {
       const reason = describeRefusal(`${said}\n`);
       assert.match(reason, /cannot create user namespaces here/);
@@ -82,6 +83,7 @@ describe('bubblewrap profile', () => {
       assert.ok(!reason.includes('\n'));
     }
     assert.match(describeRefusal('bwrap: Unknown option --foo\n'), /^bubblewrap does not work here \(Unknown option --foo\)$/);
+    assert.match(describeRefusal("bwrap: Can't mkdir /x: Permission denied\n"), /^bubblewrap does not work here/);
   });
 
   it('reports a bubblewrap that is not there, without trying to run it', async () => {

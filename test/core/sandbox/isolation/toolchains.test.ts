@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { createSandbox, selectIsolation, type CommandRunner } from '../../../../src/core/sandbox';
 import { nodeTestAdapter, pytestAdapter, runTests, type FrameworkAdapter, type TestReport } from '../../../../src/core/testing';
@@ -45,4 +46,21 @@ describe('toolchains under bubblewrap: the same results as without a sandbox', f
       }
     });
   }
+
+  it('pytest whose cache folder is read-only (in $HOME) only warns: same exit status, same counts', async function () {
+    await requireBwrap(this);
+    const project = await copyProject('python-buggy');
+    const sandbox = await createSandbox(project.root);
+    try {
+      const isolation = await selectIsolation({ mode: 'strict', network: false, projectRoot: project.root });
+      const cacheDir = path.join(os.homedir(), '.cache', 'self-repair-pytest-probe');
+      const result = await isolation.runner.run({ command: `python3 -m pytest -q -o cache_dir=${cacheDir}`, cwd: sandbox.root, timeoutMs: 90_000 });
+      assert.equal(result.exitCode, 1, result.output);
+      assert.match(result.output, /1 failed, 3 passed/);
+      assert.match(result.output, /PytestCacheWarning/);
+    } finally {
+      await sandbox.dispose();
+      await project.remove();
+    }
+  });
 });

@@ -53,6 +53,7 @@ describe('adversarial test code (the built CLI, per backend)', function () {
       rowUnless(backend === 'none', 'forks without end (300 processes, each in its own session): none outlives the run', async function () {
         const outcome = await run.call(this, 'fork-without-end', backend, { timeoutSeconds: 8 });
         assert.match(outcome.before, /tests timed out after 8 s/);
+        assert.match(outcome.prompts, /FINDINGS started=300\b/, 'the processes were started (as root the kernel ignores ulimit -u)');
         contained(outcome);
       });
 

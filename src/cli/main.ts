@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
-import { DEFAULT_BASE_URL, DEFAULT_MODEL, describeResult, errorKindOf, errorLine, isConfigurationError, OpenAIModelClient, parseSetting, repair, type RepairEvent, type RepairResult, resolveModelConfig, SelfRepairError, SETTING_LIMITS, type WholeNumberSettingName, writeChanges } from '../core';
+import { DEFAULT_BASE_URL, DEFAULT_MODEL, describeResult, errorKindOf, errorLine, isConfigurationError, type IsolationKind, OpenAIModelClient, parseSandboxMode, parseSetting, repair, type RepairEvent, type RepairResult, resolveModelConfig, type SandboxMode, selectIsolation, SelfRepairError, SETTING_LIMITS, type WholeNumberSettingName, writeChanges } from '../core';
 import { progressPrinter } from './progress';
 
 export const EXIT = { fixed: 0, unfixed: 1, usage: 2, cancelled: 130 } as const;
@@ -16,6 +16,8 @@ interface RepairFlags {
   apply?: boolean;
   json?: boolean;
   quiet?: boolean;
+  sandbox: SandboxMode;
+  allowNetwork?: boolean;
 }
 
 /** An option's parser for one of the shared whole-number settings: the same limits as the extension's. */
@@ -27,10 +29,18 @@ function wholeNumber(name: WholeNumberSettingName, flag: string) {
   };
 }
 
+function parseSandboxFlag(value: string): SandboxMode {
+  try {
+    return parseSandboxMode(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
 type JsonFields = Pick<RepairResult, 'status' | 'message' | 'turns' | 'patch' | 'before' | 'after' | 'requests' | 'usage' | 'durationMs'>;
 
 /** The `--json` object: the documented fields only, `message` when something went wrong. */
-function jsonResult(result: JsonFields, message?: string): string {
+function jsonResult(result: JsonFields, message?: string, isolation?: IsolationKind): string {
   const status = result.status === 'cancelled' ? 'error' : result.status;
   return JSON.stringify({
     status,
@@ -41,6 +51,7 @@ function jsonResult(result: JsonFields, message?: string): string {
     requests: result.requests,
     usage: result.usage,
     durationMs: result.durationMs,
+    ...(isolation ? { isolation } : {}),
     ...(status === 'error' || message ? { message: message ?? result.message } : {}),
   });
 }
@@ -84,9 +95,9 @@ async function applyIfAsked(projectRoot: string, result: RepairResult, flags: Re
 }
 
 /** The patch (or the --json object) on stdout; the outcome, and what happened to the files, on stderr. */
-function printOutcome(io: CliIO, flags: RepairFlags, result: RepairResult, applyError: string | undefined): void {
+function printOutcome(io: CliIO, flags: RepairFlags, result: RepairResult, applyError: string | undefined, isolation: IsolationKind): void {
   if (flags.json) {
-    io.stdout(`${jsonResult(applyError ? { ...result, status: 'error' } : result, applyError)}\n`);
+    io.stdout(`${jsonResult(applyError ? { ...result, status: 'error' } : result, applyError, isolation)}\n`);
   } else if (result.patch) {
     io.stdout(result.patch.endsWith('\n') ? result.patch : `${result.patch}\n`);
   }
@@ -117,6 +128,8 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
   const projectRoot = await projectFolder(io.cwd, dir);
   const config = resolveModelConfig({ baseUrl: flags.baseUrl, model: flags.model, env: io.env });
   const model = new OpenAIModelClient(config);
+  const isolation = await selectIsolation({ mode: flags.sandbox, network: !!flags.allowNetwork, projectRoot });
+  if (!flags.quiet) io.stderr(`isolation: ${isolation.kind}${isolation.reason ? ` (${isolation.reason})` : ''}\n`);
   const onEvent: ((event: RepairEvent) => void) | undefined = flags.quiet
     ? undefined
     : progressPrinter(io.stderr, { model: config.model, live: io.stderrIsTTY });
@@ -128,12 +141,13 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
       maxTurns: flags.maxTurns,
       candidatesPerTurn: flags.candidates,
       timeoutMs: flags.timeout * 1000,
+      runner: isolation.runner,
       signal,
       onEvent,
     }),
   );
   const applyError = await applyIfAsked(projectRoot, result, flags);
-  printOutcome(io, flags, result, applyError);
+  printOutcome(io, flags, result, applyError, isolation.kind);
   return exitCode(result, applyError);
 }
 
@@ -163,6 +177,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--max-turns <n>', 'repair turns before giving up', wholeNumber('maxTurns', '--max-turns'), SETTING_LIMITS.maxTurns.default)
     .option('--candidates <k>', 'candidates asked for in each turn', wholeNumber('candidatesPerTurn', '--candidates'), SETTING_LIMITS.candidatesPerTurn.default)
     .option('--timeout <seconds>', 'time limit for one test run', wholeNumber('timeoutSeconds', '--timeout'), SETTING_LIMITS.timeoutSeconds.default)
+    .option('--sandbox <mode>', 'OS sandbox for the tests: auto (strongest available), strict (refuse without one), off', parseSandboxFlag, 'auto')
+    .option('--allow-network', 'let the tests reach the network (off: no network inside the sandbox)')
     .option('--apply', 'write the verified patch into the project (default: print it, touch nothing)')
     .option('--json', 'print one JSON object with the outcome on stdout')
     .option('-q, --quiet', 'no progress on stderr')

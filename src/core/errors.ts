@@ -15,6 +15,8 @@ export type ErrorKind =
   // The project: no such folder, or no way to run its tests (no framework detected, command not found, no results).
   | 'no-project'
   | 'test-command'
+  // The OS sandbox was required (strict) and none is available, or the sandbox mode is not one we know.
+  | 'sandbox'
   // The user's files changed while the repair ran, so the patch was not written.
   | 'stale-file'
   | 'cancelled'
@@ -22,7 +24,7 @@ export type ErrorKind =
   | 'internal';
 
 /** Problems the user fixes in the settings, the environment or the command line, without touching code. */
-const CONFIGURATION: ReadonlySet<ErrorKind> = new Set(['missing-key', 'bad-key', 'unreachable', 'unknown-model', 'no-project', 'test-command']);
+const CONFIGURATION: ReadonlySet<ErrorKind> = new Set(['missing-key', 'bad-key', 'unreachable', 'unknown-model', 'no-project', 'test-command', 'sandbox']);
 
 /** Problems with the API key, which the user sets with "Set API Key" (or SELF_REPAIR_API_KEY). */
 const KEY: ReadonlySet<ErrorKind> = new Set(['missing-key', 'bad-key']);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { errorLine, type ModelConfig, OpenAIModelClient, repair, type RepairEvent, type RepairResult, resolveModelConfig, SelfRepairError } from '../core';
+import { errorLine, type Isolation, IsolationError, type ModelConfig, OpenAIModelClient, parseSandboxMode, repair, type RepairEvent, type RepairResult, resolveModelConfig, selectIsolation, SelfRepairError } from '../core';
 import { Disposable, setContext } from './disposable';
 import type { FailureStore } from './failures';
 import type { Log } from './log';
@@ -61,6 +61,8 @@ export class RepairRunner extends Disposable {
     const settings = readSettings(target.folder.uri);
     const config = await this.modelConfig(settings);
     if (!config) return undefined;
+    const isolation = await this.isolation(target.folder);
+    if (!isolation) return undefined;
 
     const controller = new AbortController();
     this.controller = controller;
@@ -68,7 +70,7 @@ export class RepairRunner extends Disposable {
     const progress = new RepairProgress({ model: config.model, project: target.folder.name, focus: target.label });
     let result: RepairResult | undefined;
     try {
-      result = await this.repairWithProgress(target, settings, config, progress, controller.signal);
+      result = await this.repairWithProgress(target, settings, config, isolation, progress, controller.signal);
     } catch (error) {
       // The engine reports its failures in the result; anything thrown is a bug worth the whole trace.
       this.log.error(error instanceof Error ? error : String(error));
@@ -94,6 +96,7 @@ export class RepairRunner extends Disposable {
     target: RepairTarget,
     settings: RepairSettings,
     config: ModelConfig,
+    isolation: Isolation,
     progress: RepairProgress,
     signal: AbortSignal,
   ): Promise<RepairResult> {
@@ -117,6 +120,7 @@ export class RepairRunner extends Disposable {
             maxTurns: settings.maxTurns,
             candidatesPerTurn: settings.candidatesPerTurn,
             timeoutMs: settings.timeoutMs,
+            runner: isolation.runner,
             focusTests: target.focusTests,
             signal,
             onEvent: (event) => {
@@ -138,6 +142,22 @@ export class RepairRunner extends Disposable {
     if (event.type === 'baseline-finished') {
       this.failures.update(folder, event.report);
       void this.tests.showReport(folder, event.report, 'Self-repair: tests before the repair');
+    }
+  }
+
+  /** The sandbox the settings ask for, or undefined after saying why there is none (`strict`). */
+  private async isolation(folder: vscode.WorkspaceFolder): Promise<Isolation | undefined> {
+    const config = vscode.workspace.getConfiguration('selfRepair', folder.uri);
+    try {
+      const mode = parseSandboxMode(config.get('sandbox', 'auto'));
+      const isolation = await selectIsolation({ mode, network: config.get('sandbox.network') === true, projectRoot: folder.uri.fsPath });
+      this.log.info(`isolation: ${isolation.kind}${isolation.reason ? ` (${isolation.reason})` : ''}`);
+      this.statusBar.isolation = isolation.kind;
+      return isolation;
+    } catch (error) {
+      if (!(error instanceof IsolationError)) throw error;
+      void vscode.window.showErrorMessage(`Self-repair: ${error.message}`, 'Open Settings').then(this.followUp);
+      return undefined;
     }
   }
 

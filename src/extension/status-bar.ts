@@ -10,6 +10,8 @@ export class RepairStatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly cancel: vscode.StatusBarItem;
   private hideTimer: NodeJS.Timeout | undefined;
+  /** How the tests are isolated (`bwrap`, `seatbelt`, `none`), shown with every update. */
+  isolation = '';
 
   constructor() {
     super();
@@ -33,8 +35,9 @@ export class RepairStatusBar extends Disposable {
   }
 
   render(progress: RepairProgress): void {
-    this.item.text = progress.statusText();
-    this.item.tooltip = progress.tooltip();
+    const unsandboxed = this.isolation === 'none' ? ' $(unlock)' : '';
+    this.item.text = `${progress.statusText()}${unsandboxed}`;
+    this.item.tooltip = `${progress.tooltip()}${this.isolation ? `\nIsolation: ${this.isolation}` : ''}`;
   }
 
   finish(progress: RepairProgress, state: EndState): void {

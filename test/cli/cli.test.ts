@@ -58,7 +58,8 @@ describe('self-repair CLI (the bundled dist/cli.js as a child process)', functio
       );
       assert.equal(run.exitCode, 0, run.stderr);
       const out = JSON.parse(run.stdout);
-      assert.deepEqual(Object.keys(out).sort(), ['after', 'before', 'durationMs', 'patch', 'requests', 'status', 'turns', 'usage']);
+      assert.deepEqual(Object.keys(out).sort(), ['after', 'before', 'durationMs', 'isolation', 'patch', 'requests', 'status', 'turns', 'usage']);
+      assert.ok(['bwrap', 'seatbelt', 'none'].includes(out.isolation), out.isolation);
       assert.equal(out.status, 'fixed');
       assert.equal(out.turns, 1);
       assert.equal(out.requests, 1);

@@ -116,6 +116,8 @@ describe('package.json: what the extension contributes', () => {
       'selfRepair.candidatesPerTurn',
       'selfRepair.maxTurns',
       'selfRepair.model',
+      'selfRepair.sandbox',
+      'selfRepair.sandbox.network',
       'selfRepair.testCommand',
       'selfRepair.timeoutSeconds',
     ]);
@@ -126,6 +128,8 @@ describe('package.json: what the extension contributes', () => {
     // Not machine-overridable: remote windows (SSH, code-server) would ignore the value in the user's own settings.
     assert.equal(properties['selfRepair.baseUrl']!.scope, 'resource');
     assert.equal(properties['selfRepair.testCommand']!.scope, 'resource');
+    // The sandbox is on, without network, unless the user says otherwise.
+    assert.deepEqual([properties['selfRepair.sandbox']!.default, properties['selfRepair.sandbox.network']!.default], ['auto', false]);
     const defaults = Object.fromEntries(Object.entries(properties).map(([key, s]) => [key.replace('selfRepair.', ''), s.default]));
     assert.deepEqual(normalizeSettings(defaults), {
       baseUrl: undefined,
@@ -157,7 +161,7 @@ describe('package.json: what the extension contributes', () => {
   it('declares limited support in untrusted workspaces, with the endpoint and the test command restricted', () => {
     const trust = manifest.capabilities.untrustedWorkspaces;
     assert.equal(trust.supported, 'limited');
-    assert.deepEqual([...trust.restrictedConfigurations].sort(), ['selfRepair.baseUrl', 'selfRepair.testCommand']);
+    assert.deepEqual([...trust.restrictedConfigurations].sort(), ['selfRepair.baseUrl', 'selfRepair.sandbox', 'selfRepair.sandbox.network', 'selfRepair.testCommand']);
     assert.match(trust.description, /no test or repair runs/);
     assert.equal(manifest.capabilities.virtualWorkspaces.supported, false);
   });

@@ -16,9 +16,13 @@ export const DEFAULT_KILL_GRACE_MS = 1500;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const GROUP_POLL_MS = 20;
 
+/** Builds the argv that runs a command (e.g. under an OS sandbox) instead of `/bin/sh -c command`. */
+export type WrapCommand = (request: { command: string; cwd: string; env: Record<string, string> }) => { file: string; args: string[] };
+
 export interface ProcessRunnerOptions {
   /** Time between SIGTERM and SIGKILL for the process group. */
   killGraceMs?: number;
+  wrap?: WrapCommand;
 }
 
 /**
@@ -29,9 +33,11 @@ export interface ProcessRunnerOptions {
 export class ProcessRunner implements CommandRunner {
   readonly name = 'process';
   private readonly killGraceMs: number;
+  private readonly wrap?: WrapCommand;
 
   constructor(options: ProcessRunnerOptions = {}) {
     this.killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+    this.wrap = options.wrap;
   }
 
   async run(request: RunRequest): Promise<RunResult> {
@@ -54,9 +60,11 @@ export class ProcessRunner implements CommandRunner {
     if (signal?.aborted) return finish({ exitCode: null, timedOut: false, cancelled: true });
 
     const { execa } = await import('execa');
-    const subprocess = execa('/bin/sh', ['-c', command], {
+    const env = sandboxEnv(process.env, request.env);
+    const argv = this.wrap ? this.wrap({ command, cwd, env }) : { file: '/bin/sh', args: ['-c', command] };
+    const subprocess = execa(argv.file, argv.args, {
       cwd,
-      env: sandboxEnv(process.env, request.env),
+      env,
       extendEnv: false,
       stdin: 'ignore',
       detached: true,
@@ -108,7 +116,7 @@ export class ProcessRunner implements CommandRunner {
 
     try {
       const result = await subprocess;
-      if (pid === undefined) throw new Error(`could not start /bin/sh: ${result.shortMessage}`);
+      if (pid === undefined) throw new Error(`could not start ${argv.file}: ${result.shortMessage}`);
       // Leftovers may outlive the pipes (e.g. they closed stdout); the run is not over until they are gone.
       while (forceTimer && !forced && groupAlive()) await delay(GROUP_POLL_MS);
       return finish({

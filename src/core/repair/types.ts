@@ -18,7 +18,7 @@ export interface RepairOptions {
   focusTests?: string[];
   /** How test commands are isolated; the plain process-group runner by default. */
   runner?: CommandRunner;
-  /** Candidates verified at once (default 2: these machines have two cores). */
+  /** Candidates verified at once (default 2); each runs the whole test suite in its own copy. */
   verifyConcurrency?: number;
   temperature?: number;
   signal?: AbortSignal;

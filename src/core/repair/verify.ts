@@ -2,8 +2,7 @@
  * Verifying one candidate: its edits applied in memory, checked to parse, then the tests run in a
  * clone of the base copy. A candidate that never reaches the tests is rejected with a reason.
  */
-import { applyEdits, parseReply, unifiedDiff, type Edit, type FileChanges } from '../patch';
-import { PatchError } from '../patch/types';
+import { applyEdits, parseReply, PatchError, unifiedDiff, type Edit, type FileChanges } from '../patch';
 import { cloneSandbox } from '../sandbox';
 import { findSyntaxProblems, formatSyntaxProblems, languageForFile, replaceFunctionDefinition } from '../syntax';
 import { isFailing, type TestReport } from '../testing/types';
@@ -47,9 +46,10 @@ export async function verifyCandidate(
     return candidate;
   }
   session.checkCancelled();
-  const report = await testChanges(task, candidate.changes, session.settings);
-  candidate.report = report;
-  Object.assign(candidate, judgeReport(report, task.goal, session.focused));
+  candidate.report = await testChanges(task, candidate.changes, session.settings);
+  const { regressions, fixed } = judgeReport(candidate.report, task.goal, session.focused);
+  candidate.regressions = regressions;
+  candidate.fixed = fixed;
   return candidate;
 }
 

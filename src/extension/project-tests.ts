@@ -1,30 +1,17 @@
 import * as vscode from 'vscode';
-import { createSandbox, type FrameworkAdapter, ProcessRunner, runTests, selectAdapter, type TestReport } from '../core';
+import { chooseFramework, type FrameworkAdapter, runTestsOnce, type TestRunOnce } from '../core';
 import type { RepairSettings } from './logic/settings';
 
 /** The framework of a folder as the engine decides it (the testCommand setting first, then the files). */
 export async function frameworkOf(folder: vscode.WorkspaceFolder, settings: RepairSettings): Promise<FrameworkAdapter> {
-  return selectAdapter(folder.uri.fsPath, settings.testCommand);
+  return chooseFramework(folder.uri.fsPath, settings.testCommand);
 }
 
-export interface ProjectRun {
-  report: TestReport;
-  command: string;
-  adapter: FrameworkAdapter;
-}
+export type ProjectRun = TestRunOnce;
 
 /** Runs a folder's tests once, the way a repair does: in a throw-away copy, in its own process group. */
 export async function runProjectTests(folder: vscode.WorkspaceFolder, settings: RepairSettings, signal: AbortSignal): Promise<ProjectRun> {
-  const root = folder.uri.fsPath;
-  const adapter = await frameworkOf(folder, settings);
-  const command = settings.testCommand ?? (await adapter.defaultCommand(root));
-  const sandbox = await createSandbox(root);
-  try {
-    const report = await runTests({ runner: new ProcessRunner(), root: sandbox.root, adapter, command, timeoutMs: settings.timeoutMs, signal });
-    return { report, command, adapter };
-  } finally {
-    await sandbox.dispose();
-  }
+  return runTestsOnce({ projectRoot: folder.uri.fsPath, testCommand: settings.testCommand, timeoutMs: settings.timeoutMs, signal });
 }
 
 /** An AbortSignal that follows a CancellationToken. */

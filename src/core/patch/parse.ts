@@ -9,7 +9,9 @@
  * A plain fence that names a path (fence info, the line before, or a `# File: …` first line) becomes a
  * `whole-file` edit; applyEdits turns it into a function replacement when the block is only a function.
  */
-import type { Edit, ParsedReply, SearchReplaceEdit, UnifiedDiffEdit, WholeFileEdit, WholeFunctionEdit } from './types';
+import type { Edit, ParsedReply, SearchReplaceEdit, WholeFileEdit, WholeFunctionEdit } from './types';
+import { EDIT, explanationFrom } from './explanation';
+import { bareDiffEnd, bareDiffStartsAt, diffEdits, firstNonBlank, looksLikeDiff } from './parse-diff';
 import { containsDefinition, definedNames, isPathLike } from './shape';
 
 const SEARCH = /^\s*<{5,9}\s*SEARCH\s*$/;
@@ -26,13 +28,6 @@ const OUTPUT_LANGUAGES = new Set([
 const SHELL_LANGUAGES = new Set(['bash', 'sh', 'shell', 'zsh', 'fish', 'powershell', 'ps1', 'pwsh', 'cmd', 'bat', 'batch']);
 const DIFF_LANGUAGES = new Set(['diff', 'patch', 'udiff']);
 
-const EXPLANATION_TITLE = /\b(?:explanation|root cause|cause|analysis|diagnosis|what went wrong|why)\b/i;
-const FIX_TITLE = /\b(?:fix|fixed|solution|patch|change|changes|code|diff|update|updated|corrected|test|tests)\b/i;
-const PLAIN_HEADING =
-  /^\s*(explanation|root cause|cause|analysis|diagnosis|fix|the fix|solution|patch|changes?|reason)\s*:\s*(.*)$/i;
-
-const EDIT = Symbol('edit');
-
 interface Fence {
   open: number;
   /** Index of the closing line; `lines.length` when the reply ends inside the fence. */
@@ -44,41 +39,90 @@ interface Fence {
 type CodeEdit = WholeFileEdit | WholeFunctionEdit;
 
 export function parseReply(reply: string): ParsedReply {
-  const lines = unwrapMarkdown(reply.replace(/\r\n?/g, '\n').split('\n'));
+  return new ReplyReader(unwrapMarkdown(reply.replace(/\r\n?/g, '\n').split('\n'))).read();
+}
+
+/** One pass over a reply's lines, sorting them into prose and edits. */
+class ReplyReader {
   /** Prose line indices, with EDIT where an edit block stood (an explanation section ends there). */
-  const prose: Array<number | typeof EDIT> = [];
-  const labels = new Set<number>();
-  const primary: Edit[] = [];
-  const code: CodeEdit[] = [];
-  let lastFile: string | undefined;
+  private readonly prose: Array<number | typeof EDIT> = [];
+  /** Lines that only named the file of the block below: not prose. */
+  private readonly labels = new Set<number>();
+  /** SEARCH/REPLACE blocks and diffs. */
+  private readonly primary: Edit[] = [];
+  /** Plain code fences: edits only when the reply has no primary ones. */
+  private readonly code: CodeEdit[] = [];
+  /** A SEARCH block without a file label edits the file of the block before it. */
+  private lastFile: string | undefined;
+
+  constructor(private readonly lines: string[]) {}
+
+  read(): ParsedReply {
+    const { lines } = this;
+    let i = 0;
+    while (i < lines.length) {
+      if (SEARCH.test(lines[i])) {
+        i = this.readSearchReplace(i);
+        continue;
+      }
+      const fence = this.openFence(i);
+      if (fence) {
+        this.readFence(fence);
+        i = fence.close + 1;
+        continue;
+      }
+      if (bareDiffStartsAt(lines, i)) {
+        const end = bareDiffEnd(lines, i);
+        this.addPrimary(diffEdits(lines.slice(i, end), () => undefined));
+        i = end;
+        continue;
+      }
+      this.prose.push(i++);
+    }
+    const edits: Edit[] = this.primary.length ? this.primary : latestOnly(this.code);
+    const prose = this.prose.filter((k) => k === EDIT || !this.labels.has(k)).map((k) => (k === EDIT ? EDIT : lines[k]));
+    return { explanation: explanationFrom(prose), edits };
+  }
+
+  private addPrimary(edits: Edit[]): void {
+    this.primary.push(...edits);
+    this.prose.push(EDIT);
+  }
+
+  private addCode(edit: CodeEdit): void {
+    this.code.push(edit);
+    this.prose.push(EDIT);
+  }
 
   /** The path named by the nearest non-blank line above `at` (inside `fence` first, then before it). */
-  function labelAbove(at: number, fence?: Fence): string | undefined {
+  private labelAbove(at: number, fence?: Fence): string | undefined {
+    const { lines } = this;
     const floor = fence ? fence.open : -1;
     let j = at - 1;
     while (j > floor && lines[j].trim() === '') j--;
     if (j > floor) {
       // A fence opened inside the block's own fence (a reply wrapped in ````markdown): look past it.
       const inner = FENCE_OPEN.exec(lines[j]);
-      if (fence && inner) return (inner[2] ? parseInfo(inner[2]).path : undefined) ?? labelAbove(j, fence);
+      if (fence && inner) return (inner[2] ? parseInfo(inner[2]).path : undefined) ?? this.labelAbove(j, fence);
       const path = pathFromLabel(lines[j]);
-      if (path) labels.add(j);
+      if (path) this.labels.add(j);
       return path;
     }
-    return fence ? (fence.path ?? labelAbove(fence.open)) : undefined;
+    return fence ? (fence.path ?? this.labelAbove(fence.open)) : undefined;
   }
 
-  function readSearchReplace(at: number, fence?: Fence): number {
-    const file = labelAbove(at, fence) ?? lastFile;
-    lastFile = file;
+  /** Reads the SEARCH/REPLACE block opening at `at`; returns the index after it. */
+  private readSearchReplace(at: number, fence?: Fence): number {
+    const { lines } = this;
+    const file = this.labelAbove(at, fence) ?? this.lastFile;
+    this.lastFile = file;
     const limit = fence ? fence.close : lines.length;
     const where = file ?? 'the file';
     let j = at + 1;
     const search: string[] = [];
     while (j < limit && !DIVIDER.test(lines[j])) search.push(lines[j++]);
     if (j >= limit) {
-      primary.push({ kind: 'search-replace', file, search: joinLines(search), replace: '', problem: `the SEARCH block for ${where} has no ======= line` });
-      prose.push(EDIT);
+      this.addPrimary([{ kind: 'search-replace', file, search: joinLines(search), replace: '', problem: `the SEARCH block for ${where} has no ======= line` }]);
       return limit;
     }
     j++;
@@ -86,12 +130,13 @@ export function parseReply(reply: string): ParsedReply {
     while (j < limit && !REPLACE.test(lines[j])) replace.push(lines[j++]);
     const edit: SearchReplaceEdit = { kind: 'search-replace', file, search: joinLines(search), replace: joinLines(replace) };
     if (j >= limit) edit.problem = `the SEARCH block for ${where} is not closed by >>>>>>> REPLACE`;
-    primary.push(edit);
-    prose.push(EDIT);
+    this.addPrimary([edit]);
     return j + 1;
   }
 
-  function openFence(at: number): Fence | undefined {
+  /** The fence opening at `at`, up to its closing line (or the reply's end). */
+  private openFence(at: number): Fence | undefined {
+    const { lines } = this;
     const m = FENCE_OPEN.exec(lines[at]);
     if (!m) return undefined;
     const [marker, info] = [m[1], m[2]];
@@ -104,58 +149,32 @@ export function parseReply(reply: string): ParsedReply {
     return { open: at, close, ...parseInfo(info) };
   }
 
-  function handleFence(fence: Fence): void {
-    const body = lines.slice(fence.open + 1, fence.close);
+  /** A fence holds SEARCH/REPLACE blocks, a diff, program output, or code. */
+  private readFence(fence: Fence): void {
+    const body = this.lines.slice(fence.open + 1, fence.close);
     if (body.some((l) => SEARCH.test(l))) {
       let j = fence.open + 1;
-      while (j < fence.close) j = SEARCH.test(lines[j]) ? readSearchReplace(j, fence) : j + 1;
-      return;
+      while (j < fence.close) j = SEARCH.test(this.lines[j]) ? this.readSearchReplace(j, fence) : j + 1;
+    } else if (DIFF_LANGUAGES.has(fence.lang) || looksLikeDiff(body)) {
+      this.addPrimary(diffEdits(body, () => fence.path ?? this.labelAbove(fence.open)));
+    } else if (!OUTPUT_LANGUAGES.has(fence.lang) && !isShellSession(body)) {
+      this.readCodeFence(fence, body);
     }
-    if (DIFF_LANGUAGES.has(fence.lang) || looksLikeDiff(body)) {
-      primary.push(...diffEdits(body, () => fence.path ?? labelAbove(fence.open)));
-      prose.push(EDIT);
-      return;
-    }
-    if (OUTPUT_LANGUAGES.has(fence.lang) || isShellSession(body)) return;
+  }
+
+  /** Code with a path is a whole file; code without one is an edit only when it defines functions (not tests). */
+  private readCodeFence(fence: Fence, body: string[]): void {
     const firstLine = body.findIndex((l) => l.trim() !== '');
     const named = firstLine >= 0 && /^\s*(?:#|\/\/|\/\*|--|<!--)/.test(body[firstLine]) ? pathFromLabel(body[firstLine]) : undefined;
-    const path = fence.path ?? named ?? labelAbove(fence.open);
+    const path = fence.path ?? named ?? this.labelAbove(fence.open);
     if (SHELL_LANGUAGES.has(fence.lang) && !path) return;
     const content = joinLines(named ? body.slice(firstLine + 1) : body);
     if (path) {
-      code.push({ kind: 'whole-file', file: path, content });
-      prose.push(EDIT);
+      this.addCode({ kind: 'whole-file', file: path, content });
     } else if (containsDefinition(content) && !definedNames(content).every((n) => /^test/i.test(n))) {
-      code.push({ kind: 'whole-function', code: content, ...(fence.lang ? { language: fence.lang } : {}) });
-      prose.push(EDIT);
+      this.addCode({ kind: 'whole-function', code: content, ...(fence.lang ? { language: fence.lang } : {}) });
     }
   }
-
-  let i = 0;
-  while (i < lines.length) {
-    if (SEARCH.test(lines[i])) {
-      i = readSearchReplace(i);
-      continue;
-    }
-    const fence = openFence(i);
-    if (fence) {
-      handleFence(fence);
-      i = fence.close + 1;
-      continue;
-    }
-    if (bareDiffStartsAt(lines, i)) {
-      const end = bareDiffEnd(lines, i);
-      primary.push(...diffEdits(lines.slice(i, end), () => undefined));
-      prose.push(EDIT);
-      i = end;
-      continue;
-    }
-    prose.push(i++);
-  }
-
-  const edits: Edit[] = primary.length ? primary : latestOnly(code);
-  const explanation = explanationFrom(prose.filter((k) => k === EDIT || !labels.has(k)).map((k) => (k === EDIT ? EDIT : lines[k])));
-  return { explanation, edits };
 }
 
 /** Some models wrap their whole answer in a ```markdown fence; the answer is what is inside. */
@@ -218,91 +237,9 @@ function parseInfo(info: string): { lang: string; path?: string } {
   return path ? { lang, path } : { lang };
 }
 
-function firstNonBlank(lines: string[]): number {
-  return lines.findIndex((l) => l.trim() !== '');
-}
-
-function looksLikeDiff(body: string[]): boolean {
-  const k = firstNonBlank(body);
-  if (k < 0) return false;
-  return /^diff --git /.test(body[k]) || /^@@.*@@/.test(body[k]) || (/^--- /.test(body[k]) && /^\+\+\+ /.test(body[k + 1] ?? ''));
-}
-
 function isShellSession(body: string[]): boolean {
   const k = firstNonBlank(body);
   return k >= 0 && /^\s*(?:\$ |> |>>> |PS[^>]*> )/.test(body[k]);
-}
-
-function bareDiffStartsAt(lines: string[], i: number): boolean {
-  return /^diff --git /.test(lines[i]) || (/^--- \S/.test(lines[i]) && /^\+\+\+ \S/.test(lines[i + 1] ?? ''));
-}
-
-/** A diff outside any fence ends at the first line that cannot belong to it. */
-function bareDiffEnd(lines: string[], i: number): number {
-  const diffLine = /^(?:[ +\-\\]|@@|diff |index |new file|deleted file|similarity |rename |old mode|new mode)/;
-  let j = i;
-  while (j < lines.length) {
-    if (diffLine.test(lines[j])) j++;
-    else if (lines[j] === '' && /^(?: |@@|diff --git |--- )/.test(lines[j + 1] ?? '')) j++;
-    else break;
-  }
-  return j;
-}
-
-function headerPath(line: string): string | undefined {
-  const path = line.slice(4).split('\t')[0].trim().replace(/^"(.*)"$/, '$1');
-  return path === '/dev/null' || path === '' ? undefined : path;
-}
-
-/** `b/x` → `x` when the diff uses git's `a/` `b/` prefixes (a real folder named `b` keeps its name otherwise). */
-function withoutGitPrefix(minus: string | undefined, path: string, prefix = 'b/'): string {
-  const gitStyle = (minus === undefined || minus.startsWith('a/')) && path.startsWith(prefix);
-  return gitStyle ? path.slice(prefix.length) : path;
-}
-
-/** Splits a diff into one edit per file; a diff without file headers targets `fallback()`. */
-function diffEdits(body: string[], fallback: () => string | undefined): UnifiedDiffEdit[] {
-  interface Section {
-    file?: string;
-    lines: string[];
-    headed: boolean;
-    hasMinus: boolean;
-    hasHunk: boolean;
-  }
-  const sections: Section[] = [];
-  const start = (file?: string): Section => {
-    const s: Section = { file, lines: [], headed: file !== undefined, hasMinus: false, hasHunk: false };
-    sections.push(s);
-    return s;
-  };
-  let cur: Section | undefined;
-  for (let k = 0; k < body.length; k++) {
-    const line = body[k];
-    const git = /^diff --git\s+(\S+)\s+(\S+)/.exec(line);
-    if (git) {
-      cur = start(withoutGitPrefix(git[1], git[2]));
-    } else if (/^--- /.test(line) && /^\+\+\+ /.test(body[k + 1] ?? '')) {
-      if (!cur || cur.hasHunk || cur.hasMinus) cur = start();
-      cur.hasMinus = true;
-      cur.headed = true;
-      const [minus, plus] = [headerPath(line), headerPath(body[k + 1])];
-      cur.file = (plus ? withoutGitPrefix(minus, plus) : minus && withoutGitPrefix(minus, minus, 'a/')) ?? cur.file;
-      cur.lines.push(line, body[k + 1]);
-      k++;
-      continue;
-    } else {
-      cur ??= start();
-      if (/^@@/.test(line)) cur.hasHunk = true;
-    }
-    cur.lines.push(line);
-  }
-  return sections
-    .filter((s) => s.headed || s.hasHunk)
-    .map((s) => {
-      const text = s.lines.join('\n').replace(/\n+$/, '');
-      const file = s.headed ? s.file : fallback();
-      return { kind: 'unified-diff', ...(file ? { file } : {}), diff: `${text}\n` } satisfies UnifiedDiffEdit;
-    });
 }
 
 function codeOf(edit: CodeEdit): string {
@@ -319,50 +256,4 @@ function latestOnly(edits: CodeEdit[]): CodeEdit[] {
     return names.length > 0 && names.every((n) => laterNames.has(n));
   };
   return edits.filter((edit, k) => !edits.slice(k + 1).some((later) => supersedes(later, edit)));
-}
-
-function heading(line: string): { title: string; rest: string } | undefined {
-  const md = /^\s*#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
-  if (md) return { title: md[1], rest: '' };
-  const bold = /^\s*(?:\*\*|__)([^*_]{1,60}?)(?:\*\*|__)\s*:?\s*(.*)$/.exec(line);
-  // `**The bug**: …` opening a paragraph is prose; a bold line alone or `**Fix:** …` is a heading
-  if (bold && (bold[2] === '' || PLAIN_HEADING.test(`${bold[1].replace(/\s*:$/, '')}:`))) {
-    return { title: bold[1].replace(/\s*:$/, ''), rest: bold[2] };
-  }
-  const plain = PLAIN_HEADING.exec(line);
-  if (plain) return { title: plain[1], rest: plain[2] };
-  return undefined;
-}
-
-/**
- * The explanation part when the reply has one (from an "Explanation"/"Root cause"/… heading up to the next
- * "Fix"/"Solution"/… heading or edit block), else all of its prose. Heading lines themselves are dropped.
- */
-function explanationFrom(prose: Array<string | typeof EDIT>): string {
-  const sections: Array<{ title?: string; body: string[]; afterEdit?: boolean }> = [{ body: [] }];
-  for (const line of prose) {
-    if (line === EDIT) {
-      sections.push({ body: [], afterEdit: true });
-      continue;
-    }
-    const h = heading(line);
-    if (h) sections.push({ title: h.title, body: h.rest ? [h.rest] : [] });
-    else sections[sections.length - 1].body.push(line);
-  }
-  const chosen: typeof sections = [];
-  let inside = false;
-  for (const s of sections) {
-    if (s.afterEdit) inside = false;
-    if (s.title !== undefined) {
-      if (EXPLANATION_TITLE.test(s.title)) inside = true;
-      else if (FIX_TITLE.test(s.title)) inside = false;
-    }
-    if (inside) chosen.push(s);
-  }
-  return (chosen.length ? chosen : sections)
-    .flatMap((s) => [...s.body, ''])
-    .map((l) => l.trimEnd())
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
 }

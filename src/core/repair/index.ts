@@ -2,4 +2,13 @@ export { repair, rankCandidates, DEFAULTS } from './loop';
 export { localize } from './localize';
 export { buildRepairPrompt, SYSTEM_PROMPT } from './prompt';
 export { writeChanges, StaleFileError } from './write-changes';
+export {
+  chooseFramework,
+  setUpProject,
+  runTestsIn,
+  runTestsOnce,
+  type ProjectSetup,
+  type TestRunLimits,
+  type TestRunOnce,
+} from './prepare';
 export type * from './types';

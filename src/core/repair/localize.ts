@@ -42,109 +42,131 @@ function testName(test: TestCaseResult): string {
   return parts[parts.length - 1] ?? test.name;
 }
 
+/** What the failures point at so far; files are read once. */
+class Findings {
+  private readonly texts = new Map<string, string | undefined>();
+  readonly functions = new Map<string, FunctionInfo>();
+  readonly wholeFiles = new Set<string>();
+  readonly tests: CodeSnippet[] = [];
+  /** Names the failing tests call: where to look when no frame points into the code. */
+  readonly wanted = new Set<string>();
+
+  constructor(private readonly readFile: (relPath: string) => Promise<string | undefined>) {}
+
+  async read(file: string): Promise<string | undefined> {
+    if (!this.texts.has(file)) this.texts.set(file, await this.readFile(file));
+    return this.texts.get(file);
+  }
+
+  addFunction(fn: FunctionInfo): void {
+    const key = `${fn.file}:${fn.range.startLine}`;
+    if (!this.functions.has(key) && this.functions.size < MAX_SNIPPETS) this.functions.set(key, fn);
+  }
+
+  get pointsNowhere(): boolean {
+    return this.functions.size === 0 && this.wholeFiles.size === 0;
+  }
+}
+
 /**
  * Maps failures to the code they run through: frames inside the project's code first (innermost
  * last in a traceback, so reversed), then the functions the failing test calls, found by name.
  */
 export async function localize(input: LocalizeInput): Promise<Localization> {
-  const texts = new Map<string, string | undefined>();
-  const read = async (file: string): Promise<string | undefined> => {
-    if (!texts.has(file)) texts.set(file, await input.readFile(file));
-    return texts.get(file);
-  };
-  const functions = new Map<string, FunctionInfo>();
-  const addFunction = (fn: FunctionInfo): void => {
-    const key = `${fn.file}:${fn.range.startLine}`;
-    if (!functions.has(key) && functions.size < MAX_SNIPPETS) functions.set(key, fn);
-  };
-  const wholeFiles = new Set<string>();
-  const tests: CodeSnippet[] = [];
-  const wanted = new Set<string>();
-
+  const found = new Findings(input.readFile);
   for (const test of input.failing) {
-    if (test.file && languageForFile(test.file)) {
-      const text = await read(test.file);
-      const lang = languageForFile(test.file);
-      if (text !== undefined && lang) {
-        const name = testName(test);
-        const defs = await findTestDefinitions(text, test.file, lang);
-        const def =
-          defs.find((d) => d.kind === 'test' && (d.fullName === name || d.name === name || test.id.endsWith(d.fullName))) ??
-          (test.line ? defs.find((d) => d.kind === 'test' && d.range.startLine <= test.line! && test.line! <= d.range.endLine) : undefined);
-        if (def && tests.length < MAX_SNIPPETS) {
-          const snippet = text.slice(def.range.startIndex, def.range.endIndex);
-          tests.push({
-            file: test.file,
-            startLine: def.range.startLine,
-            endLine: def.range.endLine,
-            text: snippet,
-            label: `test ${def.fullName}, lines ${def.range.startLine}-${def.range.endLine}`,
-            language: fenceLanguage[lang],
-          });
-          for (const called of await calledNames(snippet, lang)) wanted.add(called);
-        }
-      }
-    }
-    for (const frame of [...test.frames].reverse()) {
-      if (!frame.inProject || input.isTestFile(frame.file) || !input.sourceFiles.includes(frame.file)) continue;
-      const lang = languageForFile(frame.file);
-      const text = await read(frame.file);
-      if (!lang || text === undefined) continue;
-      const fn = await enclosingFunction(text, frame.file, lang, frame.line);
-      if (fn) addFunction(fn);
-      else wholeFiles.add(frame.file);
+    await addTestCode(found, test);
+    await followFrames(found, test, input);
+  }
+  if (found.pointsNowhere && found.wanted.size > 0) await addCalledFunctions(found, input.sourceFiles);
+  // Nothing pointed anywhere: show the smallest source files, which is better than nothing.
+  if (found.pointsNowhere) await addSmallestFiles(found, input.sourceFiles);
+  return snippetsOf(found);
+}
+
+/** The failing test's own definition, found by name (or by line), and the names it calls. */
+async function addTestCode(found: Findings, test: TestCaseResult): Promise<void> {
+  const lang = test.file ? languageForFile(test.file) : undefined;
+  const text = test.file && lang ? await found.read(test.file) : undefined;
+  if (!test.file || !lang || text === undefined) return;
+  const name = testName(test);
+  const defs = await findTestDefinitions(text, test.file, lang);
+  const def =
+    defs.find((d) => d.kind === 'test' && (d.fullName === name || d.name === name || test.id.endsWith(d.fullName))) ??
+    (test.line ? defs.find((d) => d.kind === 'test' && d.range.startLine <= test.line! && test.line! <= d.range.endLine) : undefined);
+  if (!def || found.tests.length >= MAX_SNIPPETS) return;
+  const snippet = text.slice(def.range.startIndex, def.range.endIndex);
+  found.tests.push({
+    file: test.file,
+    startLine: def.range.startLine,
+    endLine: def.range.endLine,
+    text: snippet,
+    label: `test ${def.fullName}, lines ${def.range.startLine}-${def.range.endLine}`,
+    language: fenceLanguage[lang],
+  });
+  for (const called of await calledNames(snippet, lang)) found.wanted.add(called);
+}
+
+/** The functions around the failure's frames in the code under test (the whole file where none encloses). */
+async function followFrames(found: Findings, test: TestCaseResult, input: LocalizeInput): Promise<void> {
+  for (const frame of [...test.frames].reverse()) {
+    if (!frame.inProject || input.isTestFile(frame.file) || !input.sourceFiles.includes(frame.file)) continue;
+    const lang = languageForFile(frame.file);
+    const text = await found.read(frame.file);
+    if (!lang || text === undefined) continue;
+    const fn = await enclosingFunction(text, frame.file, lang, frame.line);
+    if (fn) found.addFunction(fn);
+    else found.wholeFiles.add(frame.file);
+  }
+}
+
+/** Top-level functions and methods of the source files whose names the failing tests call. */
+async function addCalledFunctions(found: Findings, sourceFiles: string[]): Promise<void> {
+  for (const file of sourceFiles.slice(0, MAX_SCANNED_FILES)) {
+    const lang = languageForFile(file);
+    const text = await found.read(file);
+    if (!lang || text === undefined) continue;
+    for (const fn of await listFunctions(text, file, lang)) {
+      const simple = fn.name.split('.').pop()!;
+      if (found.wanted.has(simple) && fn.kind !== 'nested') found.addFunction(fn);
     }
   }
+}
 
-  if (functions.size === 0 && wholeFiles.size === 0 && wanted.size > 0) {
-    for (const file of input.sourceFiles.slice(0, MAX_SCANNED_FILES)) {
-      const lang = languageForFile(file);
-      const text = await read(file);
-      if (!lang || text === undefined) continue;
-      for (const fn of await listFunctions(text, file, lang)) {
-        const simple = fn.name.split('.').pop()!;
-        if (wanted.has(simple) && fn.kind !== 'nested') addFunction(fn);
-      }
-    }
+async function addSmallestFiles(found: Findings, sourceFiles: string[]): Promise<void> {
+  const sized: Array<[string, number]> = [];
+  for (const file of sourceFiles.slice(0, MAX_SCANNED_FILES)) {
+    const text = await found.read(file);
+    if (text !== undefined && languageForFile(file)) sized.push([file, text.length]);
   }
+  sized.sort((a, b) => a[1] - b[1]);
+  for (const [file] of sized.slice(0, 3)) found.wholeFiles.add(file);
+}
 
-  if (functions.size === 0 && wholeFiles.size === 0) {
-    // Nothing pointed anywhere: show the smallest source files, which is better than nothing.
-    const sized: Array<[string, number]> = [];
-    for (const file of input.sourceFiles.slice(0, MAX_SCANNED_FILES)) {
-      const text = await read(file);
-      if (text !== undefined && languageForFile(file)) sized.push([file, text.length]);
-    }
-    sized.sort((a, b) => a[1] - b[1]);
-    for (const [file] of sized.slice(0, 3)) wholeFiles.add(file);
-  }
-
+/** Small files whole, large ones by the functions pointed at; files with functions first. */
+async function snippetsOf(found: Findings): Promise<Localization> {
   const byFile = new Map<string, FunctionInfo[]>();
-  for (const fn of functions.values()) byFile.set(fn.file, [...(byFile.get(fn.file) ?? []), fn]);
-  const focusFiles = [...new Set([...byFile.keys(), ...wholeFiles])];
-
+  for (const fn of found.functions.values()) byFile.set(fn.file, [...(byFile.get(fn.file) ?? []), fn]);
+  const focusFiles = [...new Set([...byFile.keys(), ...found.wholeFiles])];
   const code: CodeSnippet[] = [];
-  for (const file of focusFiles) {
-    const text = (await read(file)) ?? '';
-    const language = fenceLanguage[languageForFile(file) ?? 'javascript'];
-    const fns = byFile.get(file) ?? [];
-    const lines = lineCount(text);
+  for (const file of focusFiles) code.push(...fileSnippets(file, (await found.read(file)) ?? '', byFile.get(file) ?? []));
+  return { tests: found.tests, code, focusFiles };
+}
+
+function fileSnippets(file: string, text: string, fns: FunctionInfo[]): CodeSnippet[] {
+  const language = fenceLanguage[languageForFile(file) ?? 'javascript'];
+  const lines = lineCount(text);
+  if (lines <= WHOLE_FILE_LINES || fns.length === 0) {
     const pointsAt = fns.map((fn) => `${fn.name} (lines ${fn.range.startLine}-${fn.range.endLine})`).join(', ');
-    if (lines <= WHOLE_FILE_LINES || fns.length === 0) {
-      const label = `whole file, ${lines} lines${pointsAt ? `; the failure points at ${pointsAt}` : ''}`;
-      code.push({ file, startLine: 1, endLine: lines, text, label, language });
-    } else {
-      for (const fn of fns) {
-        code.push({
-          file,
-          startLine: fn.range.startLine,
-          endLine: fn.range.endLine,
-          text: fn.text,
-          label: `function ${fn.name}, lines ${fn.range.startLine}-${fn.range.endLine}`,
-          language,
-        });
-      }
-    }
+    const label = `whole file, ${lines} lines${pointsAt ? `; the failure points at ${pointsAt}` : ''}`;
+    return [{ file, startLine: 1, endLine: lines, text, label, language }];
   }
-  return { tests, code, focusFiles };
+  return fns.map((fn) => ({
+    file,
+    startLine: fn.range.startLine,
+    endLine: fn.range.endLine,
+    text: fn.text,
+    label: `function ${fn.name}, lines ${fn.range.startLine}-${fn.range.endLine}`,
+    language,
+  }));
 }

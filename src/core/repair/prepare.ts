@@ -1,0 +1,133 @@
+/**
+ * The prepare stage: choose the framework and the command, copy the project, run the tests once.
+ * A repair starts from it, and so does a plain test run in a host.
+ */
+import { errorKindOf, errorLine } from '../errors';
+import { createSandbox, ProcessRunner } from '../sandbox';
+import type { CommandRunner, Sandbox } from '../sandbox/types';
+import { runTests, selectAdapter, type FrameworkAdapter } from '../testing';
+import type { TestCaseResult, TestReport } from '../testing/types';
+import { ProjectCode } from './code';
+import { failingTests } from './prompt';
+import type { RepairSession } from './session';
+import type { RepairEnding } from './finish';
+
+/** Stands for a test run that had to be killed, among the failures shown to the model. */
+export const STALLED_RUN_ID = '(test run)';
+
+/** What every test run of a project starts from: its framework, its command and a private copy. */
+export interface ProjectSetup {
+  adapter: FrameworkAdapter;
+  command: string;
+  /** The base copy; each candidate runs in its own clone of it. */
+  sandbox: Sandbox;
+}
+
+export interface TestRunLimits {
+  /** How the command is isolated; the plain process-group runner by default. */
+  runner?: CommandRunner;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** The project's framework: the one the test command names, else the one its files show. */
+export function chooseFramework(projectRoot: string, testCommand?: string): Promise<FrameworkAdapter> {
+  return selectAdapter(projectRoot, testCommand);
+}
+
+/** Framework, command (the given one, else the framework's default) and a copy of the project. */
+export async function setUpProject(projectRoot: string, testCommand?: string): Promise<ProjectSetup> {
+  const adapter = await chooseFramework(projectRoot, testCommand);
+  const command = testCommand ?? (await adapter.defaultCommand(projectRoot));
+  return { adapter, command, sandbox: await createSandbox(projectRoot) };
+}
+
+/** Runs the project's tests in `root`: the base copy, or a candidate's clone of it. */
+export function runTestsIn(project: ProjectSetup, root: string, limits: TestRunLimits): Promise<TestReport> {
+  const runner = limits.runner ?? new ProcessRunner();
+  return runTests({ runner, root, adapter: project.adapter, command: project.command, timeoutMs: limits.timeoutMs, signal: limits.signal });
+}
+
+export interface TestRunOnce {
+  report: TestReport;
+  command: string;
+  adapter: FrameworkAdapter;
+}
+
+/** Runs a project's tests once, the way a repair runs its baseline: in a throw-away copy. */
+export async function runTestsOnce(options: TestRunLimits & { projectRoot: string; testCommand?: string }): Promise<TestRunOnce> {
+  const project = await setUpProject(options.projectRoot, options.testCommand);
+  try {
+    const report = await runTestsIn(project, project.sandbox.root, options);
+    return { report, command: project.command, adapter: project.adapter };
+  } finally {
+    await project.sandbox.dispose();
+  }
+}
+
+/** What the baseline run asks of a fix. */
+export interface RepairGoal {
+  /** Failing at the baseline, the killed run among them when the tests never finished. */
+  failing: TestCaseResult[];
+  /** The killed baseline run as a failure: the code under test may loop forever. */
+  stalled?: TestCaseResult;
+  /** Tests a candidate must not break. */
+  originallyPassing: Set<string>;
+  /** Tests a candidate must make pass. */
+  focus: Set<string>;
+}
+
+export function repairGoal(baseline: TestReport, focusTests?: string[]): RepairGoal {
+  const stalled: TestCaseResult | undefined = baseline.timedOut
+    ? { id: STALLED_RUN_ID, name: 'the test run', status: 'errored', message: baseline.runError ?? 'the tests timed out', details: baseline.output, frames: [] }
+    : undefined;
+  const failing = [...failingTests(baseline, focusTests), ...(stalled ? [stalled] : [])];
+  const originallyPassing = new Set(baseline.tests.filter((t) => t.status === 'passed').map((t) => t.id));
+  // With a killed run there is no telling which tests failed, so the user's choice (if any) stands.
+  const focus = new Set(stalled && focusTests?.length ? focusTests : failing.filter((t) => t !== stalled).map((t) => t.id));
+  return { failing, ...(stalled ? { stalled } : {}), originallyPassing, focus };
+}
+
+/** A prepared repair: the project, its baseline and what a fix must achieve. */
+export interface RepairTask {
+  project: ProjectSetup;
+  baseline: TestReport;
+  goal: RepairGoal;
+  code: ProjectCode;
+}
+
+/**
+ * Sets up the project and runs its baseline, recording both in the session. Ends the repair early
+ * when the setup fails, when the run gives no results, or when nothing fails.
+ */
+export async function prepareRepair(
+  session: RepairSession,
+  projectRoot: string,
+  testCommand?: string,
+): Promise<{ task: RepairTask } | { ending: RepairEnding }> {
+  let project: ProjectSetup;
+  try {
+    project = await setUpProject(projectRoot, testCommand);
+  } catch (error) {
+    // No framework recognized, no such folder: the user's setup, not a fault of the engine.
+    return { ending: { status: 'error', message: errorLine(error), errorKind: errorKindOf(error, 'test-command') } };
+  }
+  session.project = project;
+  session.checkCancelled();
+
+  session.emit({ type: 'baseline-started', command: project.command, framework: project.adapter.label });
+  const baseline = await runTestsIn(project, project.sandbox.root, session.settings);
+  session.baseline = baseline;
+  session.checkCancelled();
+  const goal = repairGoal(baseline, session.settings.focusTests);
+  session.emit({ type: 'baseline-finished', report: baseline, failing: goal.failing.map((t) => t.id) });
+  // A run without results (and not killed) is a setup problem the model cannot fix.
+  if (baseline.tests.length === 0 && !goal.stalled) {
+    return { ending: { status: 'error', message: baseline.runError ?? `no test results from \`${project.command}\``, errorKind: 'test-command' } };
+  }
+  if (goal.failing.length === 0) {
+    const what = session.focused ? 'the selected tests already pass' : 'all tests already pass';
+    return { ending: { status: 'fixed', message: `nothing to repair: ${what}` } };
+  }
+  return { task: { project, baseline, goal, code: await ProjectCode.load(project) } };
+}

@@ -1,0 +1,134 @@
+/**
+ * Verifying one candidate: its edits applied in memory, checked to parse, then the tests run in a
+ * clone of the base copy. A candidate that never reaches the tests is rejected with a reason.
+ */
+import { applyEdits, parseReply, PatchError, unifiedDiff, type Edit, type FileChanges } from '../patch';
+import { cloneSandbox } from '../sandbox';
+import { findSyntaxProblems, formatSyntaxProblems, languageForFile, replaceFunctionDefinition } from '../syntax';
+import { isFailing, type TestReport } from '../testing/types';
+import type { ProjectCode, ReadFile } from './code';
+import { runTestsIn, type RepairGoal, type RepairTask, type TestRunLimits } from './prepare';
+import type { RepairSession } from './session';
+import type { Candidate, FileChange } from './types';
+
+export interface CandidateReply {
+  turn: number;
+  /** 1-based within the turn. */
+  index: number;
+  reply: string;
+  /** Files shown to the model; edits that name no file go to these. */
+  focusFiles: string[];
+}
+
+/** Verifies one reply against the code the turn builds on (`kept` over the originals). */
+export async function verifyCandidate(
+  session: RepairSession,
+  task: RepairTask,
+  kept: ReadonlyMap<string, string>,
+  input: CandidateReply,
+): Promise<Candidate> {
+  const parsed = parseReply(input.reply);
+  const { turn, index, reply } = input;
+  const candidate: Candidate = { id: `t${turn}c${index}`, turn, index, explanation: parsed.explanation, reply, changes: [], patch: '', regressions: [], fixed: false };
+  let applied: AppliedEdits;
+  try {
+    applied = await applyReply(parsed.edits, task.code, kept, input.focusFiles);
+  } catch (error) {
+    if (!(error instanceof PatchError)) throw error;
+    candidate.rejected = error.message;
+    return candidate;
+  }
+  candidate.changes = await changesFromOriginals(new Map([...applied.onto, ...applied.edited]), task.code);
+  candidate.patch = unifiedDiff(candidate.changes);
+  const problems = await syntaxProblems(applied.edited);
+  if (problems.length) {
+    candidate.rejected = `the changed code does not parse: ${problems.join('; ')}`;
+    return candidate;
+  }
+  session.checkCancelled();
+  candidate.report = await testChanges(task, candidate.changes, session.settings);
+  const { regressions, fixed } = judgeReport(candidate.report, task.goal, session.focused);
+  candidate.regressions = regressions;
+  candidate.fixed = fixed;
+  return candidate;
+}
+
+interface AppliedEdits {
+  /** New text of the files the reply edits. */
+  edited: FileChanges;
+  /** The kept changes the edits were applied onto (none when they only fit the original code). */
+  onto: ReadonlyMap<string, string>;
+}
+
+async function applyReply(edits: Edit[], code: ProjectCode, kept: ReadonlyMap<string, string>, focusFiles: string[]): Promise<AppliedEdits> {
+  if (edits.length === 0) throw new PatchError('the reply contains no edit (no SEARCH/REPLACE block, diff or code block)');
+  const applyTo = (readFile: ReadFile): Promise<FileChanges> =>
+    applyEdits(edits, {
+      readFile,
+      projectFiles: code.projectFiles,
+      focusFiles,
+      isTestFile: code.isTestFile,
+      replaceFunction: async (source, file, newCode) => {
+        const lang = languageForFile(file);
+        return lang ? replaceFunctionDefinition(source, lang, newCode) : undefined;
+      },
+    });
+  try {
+    return { edited: await applyTo(code.readerWith(kept)), onto: kept };
+  } catch (error) {
+    // Models often copy from the original code rather than from the kept change.
+    if (!(error instanceof PatchError) || kept.size === 0) throw error;
+    return { edited: await applyTo((file) => code.readOriginal(file)), onto: new Map() };
+  }
+}
+
+/** Whole-file changes against the user's originals; files left as they were drop out. */
+async function changesFromOriginals(files: ReadonlyMap<string, string>, code: ProjectCode): Promise<FileChange[]> {
+  const changes: FileChange[] = [];
+  for (const [path, after] of files) {
+    const original = await code.readOriginal(path);
+    if (original === undefined) changes.push({ path, before: '', after, created: true });
+    else if (original !== after) changes.push({ path, before: original, after });
+  }
+  return changes;
+}
+
+/** One line per edited file of a known language that does not parse. */
+async function syntaxProblems(edited: FileChanges): Promise<string[]> {
+  const problems: string[] = [];
+  for (const [path, text] of edited) {
+    const lang = languageForFile(path);
+    if (!lang) continue;
+    const found = await findSyntaxProblems(text, lang);
+    if (found.length) problems.push(formatSyntaxProblems(path, found));
+  }
+  return problems;
+}
+
+/** Runs the tests in a fresh clone of the base copy with `changes` written into it. */
+async function testChanges(task: RepairTask, changes: FileChange[], limits: TestRunLimits): Promise<TestReport> {
+  const copy = await cloneSandbox(task.project.sandbox);
+  try {
+    for (const change of changes) await copy.writeFile(change.path, change.after);
+    return await runTestsIn(task.project, copy.root, limits);
+  } finally {
+    await copy.dispose();
+  }
+}
+
+/**
+ * What a candidate's test run says: the tests it broke, and whether it is a fix (the run finished,
+ * nothing broke, the focused tests pass, and, unless the user chose tests, no test fails).
+ */
+export function judgeReport(report: TestReport, goal: RepairGoal, focused: boolean): { regressions: string[]; fixed: boolean } {
+  const status = new Map(report.tests.map((t) => [t.id, t.status]));
+  const regressions = [...goal.originallyPassing].filter((id) => {
+    const now = status.get(id);
+    // A test missing from a run with results (or from a run that broke) counts as broken.
+    return now === undefined ? report.tests.length > 0 || !!report.runError : now === 'failed' || now === 'errored';
+  });
+  const focusPass = [...goal.focus].every((id) => status.get(id) === 'passed');
+  const anyFailing = report.tests.some(isFailing);
+  const fixed = !report.runError && !report.timedOut && report.tests.length > 0 && regressions.length === 0 && focusPass && (focused ? true : !anyFailing);
+  return { regressions, fixed };
+}

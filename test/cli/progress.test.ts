@@ -37,8 +37,10 @@ describe('the CLI\u2019s progress lines', function () {
     const sample = /Progress goes to stderr:\n\n```\n([\s\S]*?)```/.exec(readme)?.[1]?.trimEnd().split('\n');
     assert.ok(sample, 'the README has a progress sample');
     const lines = [...printed(run.events).flat(), describeResult(run.result).line];
-    // The sample's last line is the CLI's word on the untouched files, after the outcome.
-    assert.deepEqual(lines.map(steady), sample.slice(0, -1).map(steady));
+    // The sample's first line is the CLI's word on the sandbox, before the repair starts; its last
+    // line is the CLI's word on the untouched files, after the outcome.
+    assert.match(sample[0]!, /^isolation: (bwrap|seatbelt|none)\b/);
+    assert.deepEqual(lines.map(steady), sample.slice(1, -1).map(steady));
   });
 
   it('use the same words as the extension\u2019s log: tallies, verdicts, outcome', () => {

@@ -79,8 +79,8 @@ describe('the watch task reads the watch build (.vscode/tasks.json, esbuild.mjs 
     const fd = openSync(log, 'a');
     watcher = spawn(process.execPath, ['esbuild.mjs', '--watch'], { cwd: dir, stdio: ['ignore', fd, fd] });
     closeSync(fd);
-    // Two bundles (extension and CLI), so two start and two end lines per build.
-    const firstBuild = await waitForLines(2, ends, 0);
+    // Three bundles (extension, CLI, node test reporter), so three start and three end lines in the first build.
+    const firstBuild = await waitForLines(3, ends, 0);
     const first = lines().slice(0, firstBuild);
     const found = first.map((line) => problem.exec(line)).filter((m) => m !== null);
     assert.deepEqual(

@@ -108,7 +108,7 @@ describe('prepare stage (framework, command, copy, baseline)', function () {
     }
   });
 
-  it('ends before any turn when nothing fails, and as a configuration error when there is no framework', async () => {
+  it('ends before any turn when nothing fails, and as a test-command error when there is no framework', async () => {
     const copy = await copyProject('python-buggy');
     const folder = await mkdtemp(path.join(os.tmpdir(), 'self-repair-test-'));
     const passing = sessionFor([]);
@@ -122,7 +122,7 @@ describe('prepare stage (framework, command, copy, baseline)', function () {
       const none = await prepareRepair(unknown, folder);
       assert.ok('ending' in none);
       assert.equal(none.ending.status, 'error');
-      assert.equal(none.ending.errorKind, 'configuration');
+      assert.equal(none.ending.errorKind, 'test-command');
       assert.equal(unknown.project, undefined, 'no copy was made');
     } finally {
       await passing.project?.sandbox.dispose();

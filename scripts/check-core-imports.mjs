@@ -43,10 +43,14 @@ for await (const file of files(root)) {
   }
 }
 if (vscodeInCore.length) {
-  console.error(`src/core and src/extension/logic must not import 'vscode' (they run without VS Code); found in: ${[...new Set(vscodeInCore)].join(', ')}`);
+  console.error(
+    `src/core and src/extension/logic must not import 'vscode' (they run without VS Code); found in: ${[...new Set(vscodeInCore)].join(', ')}`,
+  );
 }
 if (deepImports.length) {
   console.error(`hosts must import the engine only through src/core/index.ts; deep imports: ${deepImports.join(', ')}`);
 }
 if (vscodeInCore.length || deepImports.length) process.exit(1);
-console.log('src/core and src/extension/logic are free of vscode imports; the hosts enter the engine only through src/core/index.ts');
+console.log(
+  'src/core and src/extension/logic are free of vscode imports; the hosts enter the engine only through src/core/index.ts',
+);

@@ -1,7 +1,28 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
-import { DEFAULT_BASE_URL, DEFAULT_MODEL, describeResult, errorKindOf, errorLine, isConfigurationError, type IsolationKind, OpenAIModelClient, parseSandboxMode, parseSetting, repair, type RepairEvent, type RepairResult, resolveModelConfig, type SandboxMode, selectIsolation, SelfRepairError, SETTING_LIMITS, type WholeNumberSettingName, writeChanges } from '../core';
+import {
+  DEFAULT_BASE_URL,
+  DEFAULT_MODEL,
+  describeResult,
+  errorKindOf,
+  errorLine,
+  isConfigurationError,
+  type IsolationKind,
+  OpenAIModelClient,
+  parseSandboxMode,
+  parseSetting,
+  repair,
+  type RepairEvent,
+  type RepairResult,
+  resolveModelConfig,
+  type SandboxMode,
+  selectIsolation,
+  SelfRepairError,
+  SETTING_LIMITS,
+  type WholeNumberSettingName,
+  writeChanges,
+} from '../core';
 import { progressPrinter } from './progress';
 
 export const EXIT = { fixed: 0, unfixed: 1, usage: 2, cancelled: 130 } as const;
@@ -37,7 +58,10 @@ function parseSandboxFlag(value: string): SandboxMode {
   }
 }
 
-type JsonFields = Pick<RepairResult, 'status' | 'message' | 'turns' | 'patch' | 'before' | 'after' | 'requests' | 'usage' | 'durationMs'>;
+type JsonFields = Pick<
+  RepairResult,
+  'status' | 'message' | 'turns' | 'patch' | 'before' | 'after' | 'requests' | 'usage' | 'durationMs'
+>;
 
 /** The `--json` object: the documented fields only, `message` when something went wrong. */
 function jsonResult(result: JsonFields, message?: string, isolation?: IsolationKind): string {
@@ -58,12 +82,25 @@ function jsonResult(result: JsonFields, message?: string, isolation?: IsolationK
 
 function failedBeforeStart(message: string): JsonFields {
   const none = { passed: 0, failed: 0 };
-  return { status: 'error', message, turns: 0, patch: '', before: none, after: none, requests: 0, usage: { promptTokens: 0, completionTokens: 0 }, durationMs: 0 };
+  return {
+    status: 'error',
+    message,
+    turns: 0,
+    patch: '',
+    before: none,
+    after: none,
+    requests: 0,
+    usage: { promptTokens: 0, completionTokens: 0 },
+    durationMs: 0,
+  };
 }
 
 async function projectFolder(cwd: string, dir: string | undefined): Promise<string> {
   const projectRoot = path.resolve(cwd, dir ?? '.');
-  const isDir = await stat(projectRoot).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(projectRoot).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDir) throw new SelfRepairError('no-project', `project folder not found: ${projectRoot}`);
   return projectRoot;
 }
@@ -83,7 +120,11 @@ async function cancelledBySignals<T>(work: (signal: AbortSignal) => Promise<T>):
 }
 
 /** With --apply, writes a verified patch; returns why nothing was written when the files changed meanwhile. */
-async function applyIfAsked(projectRoot: string, result: RepairResult, flags: RepairFlags): Promise<string | undefined> {
+async function applyIfAsked(
+  projectRoot: string,
+  result: RepairResult,
+  flags: RepairFlags,
+): Promise<string | undefined> {
   if (result.status !== 'fixed' || !flags.apply || !result.changes.length) return undefined;
   try {
     await writeChanges(projectRoot, result.changes);
@@ -95,7 +136,13 @@ async function applyIfAsked(projectRoot: string, result: RepairResult, flags: Re
 }
 
 /** The patch (or the --json object) on stdout; the outcome, and what happened to the files, on stderr. */
-function printOutcome(io: CliIO, flags: RepairFlags, result: RepairResult, applyError: string | undefined, isolation: IsolationKind): void {
+function printOutcome(
+  io: CliIO,
+  flags: RepairFlags,
+  result: RepairResult,
+  applyError: string | undefined,
+  isolation: IsolationKind,
+): void {
   if (flags.json) {
     io.stdout(`${jsonResult(applyError ? { ...result, status: 'error' } : result, applyError, isolation)}\n`);
   } else if (result.patch) {
@@ -106,7 +153,11 @@ function printOutcome(io: CliIO, flags: RepairFlags, result: RepairResult, apply
   io.stderr(`${lead}${describeResult(result).line}\n`);
   if (applyError) io.stderr(`error: ${applyError}\n`);
   else if (result.status === 'fixed' && result.patch) {
-    io.stderr(flags.apply ? `applied to ${result.changes.map((c) => c.path).join(', ')}\n` : 'your files are unchanged; run again with --apply to write the patch\n');
+    io.stderr(
+      flags.apply
+        ? `applied to ${result.changes.map((c) => c.path).join(', ')}\n`
+        : 'your files are unchanged; run again with --apply to write the patch\n',
+    );
   }
 }
 
@@ -174,10 +225,30 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('-t, --test <command>', 'shell command that runs the tests (detected when omitted)')
     .option('-m, --model <id>', `model id (env SELF_REPAIR_MODEL, default ${DEFAULT_MODEL})`)
     .option('--base-url <url>', `OpenAI-compatible endpoint (env SELF_REPAIR_BASE_URL, default ${DEFAULT_BASE_URL})`)
-    .option('--max-turns <n>', 'repair turns before giving up', wholeNumber('maxTurns', '--max-turns'), SETTING_LIMITS.maxTurns.default)
-    .option('--candidates <k>', 'candidates asked for in each turn', wholeNumber('candidatesPerTurn', '--candidates'), SETTING_LIMITS.candidatesPerTurn.default)
-    .option('--timeout <seconds>', 'time limit for one test run', wholeNumber('timeoutSeconds', '--timeout'), SETTING_LIMITS.timeoutSeconds.default)
-    .option('--sandbox <mode>', 'OS sandbox for the tests: auto (strongest available), strict (refuse without one), off', parseSandboxFlag, 'auto')
+    .option(
+      '--max-turns <n>',
+      'repair turns before giving up',
+      wholeNumber('maxTurns', '--max-turns'),
+      SETTING_LIMITS.maxTurns.default,
+    )
+    .option(
+      '--candidates <k>',
+      'candidates asked for in each turn',
+      wholeNumber('candidatesPerTurn', '--candidates'),
+      SETTING_LIMITS.candidatesPerTurn.default,
+    )
+    .option(
+      '--timeout <seconds>',
+      'time limit for one test run',
+      wholeNumber('timeoutSeconds', '--timeout'),
+      SETTING_LIMITS.timeoutSeconds.default,
+    )
+    .option(
+      '--sandbox <mode>',
+      'OS sandbox for the tests: auto (strongest available), strict (refuse without one), off',
+      parseSandboxFlag,
+      'auto',
+    )
     .option('--allow-network', 'let the tests reach the network (off: no network inside the sandbox)')
     .option('--apply', 'write the verified patch into the project (default: print it, touch nothing)')
     .option('--json', 'print one JSON object with the outcome on stdout')

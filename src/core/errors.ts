@@ -24,7 +24,15 @@ export type ErrorKind =
   | 'internal';
 
 /** Problems the user fixes in the settings, the environment or the command line, without touching code. */
-const CONFIGURATION: ReadonlySet<ErrorKind> = new Set(['missing-key', 'bad-key', 'unreachable', 'unknown-model', 'no-project', 'test-command', 'sandbox']);
+const CONFIGURATION: ReadonlySet<ErrorKind> = new Set([
+  'missing-key',
+  'bad-key',
+  'unreachable',
+  'unknown-model',
+  'no-project',
+  'test-command',
+  'sandbox',
+]);
 
 /** Problems with the API key, which the user sets with "Set API Key" (or SELF_REPAIR_API_KEY). */
 const KEY: ReadonlySet<ErrorKind> = new Set(['missing-key', 'bad-key']);

@@ -50,7 +50,11 @@ export function clampSetting(name: WholeNumberSettingName, value: unknown): numb
 }
 
 /** A value typed by a person (a command-line option): the number, or why it is refused, in one line. */
-export function parseSetting(name: WholeNumberSettingName, text: string, label: string = name): number | { problem: string } {
+export function parseSetting(
+  name: WholeNumberSettingName,
+  text: string,
+  label: string = name,
+): number | { problem: string } {
   const limits: WholeNumberSetting = SETTING_LIMITS[name];
   const n = Number(text);
   if (text.trim() === '' || !Number.isInteger(n) || n < limits.min || n > limits.max) {

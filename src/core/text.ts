@@ -20,7 +20,11 @@ export function oneLine(text: string, max = 80): string {
 export function firstSentence(text: string, max = 160): string {
   const paragraph = text.trim().split(/\n\s*\n/)[0] ?? '';
   // A bold lead-in label ("**Explanation.**", "**Cause:**") is markdown a plain-text line would show raw.
-  const flat = paragraph.replace(/^#+\s.*$/gm, '').replace(/\s+/g, ' ').trim().replace(/^(\*\*|__)[^*_]{1,40}?[.:]\1\s*/, '');
+  const flat = paragraph
+    .replace(/^#+\s.*$/gm, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^(\*\*|__)[^*_]{1,40}?[.:]\1\s*/, '');
   const end = flat.search(/[.!?](\s|$)/);
   return oneLine(end >= 0 ? flat.slice(0, end + 1) : flat, max);
 }
@@ -35,11 +39,19 @@ const CUT_MARKER_ROOM = 40;
  * apart from its line endings and its blank edges, so trimming twice cuts nothing more.
  */
 export function trimText(text: string, maxLines = Number.POSITIVE_INFINITY, maxChars = MAX_DETAILS_CHARS): string {
-  let lines = text.replace(/\r\n/g, '\n').replace(/^(?:[ \t]*\n)+/, '').trimEnd().split('\n');
+  let lines = text
+    .replace(/\r\n/g, '\n')
+    .replace(/^(?:[ \t]*\n)+/, '')
+    .trimEnd()
+    .split('\n');
   if (lines.length > maxLines) {
     const head = Math.max(1, Math.floor(maxLines / 4));
     const tail = Math.max(0, maxLines - head);
-    lines = [...lines.slice(0, head), `… ${lines.length - head - tail} lines cut …`, ...lines.slice(lines.length - tail)];
+    lines = [
+      ...lines.slice(0, head),
+      `… ${lines.length - head - tail} lines cut …`,
+      ...lines.slice(lines.length - tail),
+    ];
   }
   const joined = lines.join('\n');
   if (joined.length <= maxChars) return joined;

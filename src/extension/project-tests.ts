@@ -10,8 +10,17 @@ export async function frameworkOf(folder: vscode.WorkspaceFolder, settings: Repa
 export type ProjectRun = TestRunOnce;
 
 /** Runs a folder's tests once, the way a repair does: in a throw-away copy, in its own process group. */
-export async function runProjectTests(folder: vscode.WorkspaceFolder, settings: RepairSettings, signal: AbortSignal): Promise<ProjectRun> {
-  return runTestsOnce({ projectRoot: folder.uri.fsPath, testCommand: settings.testCommand, timeoutMs: settings.timeoutMs, signal });
+export async function runProjectTests(
+  folder: vscode.WorkspaceFolder,
+  settings: RepairSettings,
+  signal: AbortSignal,
+): Promise<ProjectRun> {
+  return runTestsOnce({
+    projectRoot: folder.uri.fsPath,
+    testCommand: settings.testCommand,
+    timeoutMs: settings.timeoutMs,
+    signal,
+  });
 }
 
 /** An AbortSignal that follows a CancellationToken. */

@@ -1,5 +1,18 @@
 import * as vscode from 'vscode';
-import { errorLine, type Isolation, IsolationError, type ModelConfig, OpenAIModelClient, parseSandboxMode, repair, type RepairEvent, type RepairResult, resolveModelConfig, selectIsolation, SelfRepairError } from '../core';
+import {
+  errorLine,
+  type Isolation,
+  IsolationError,
+  type ModelConfig,
+  OpenAIModelClient,
+  parseSandboxMode,
+  repair,
+  type RepairEvent,
+  type RepairResult,
+  resolveModelConfig,
+  selectIsolation,
+  SelfRepairError,
+} from '../core';
 import { Disposable, setContext } from './disposable';
 import type { FailureStore } from './failures';
 import type { Log } from './log';
@@ -150,7 +163,11 @@ export class RepairRunner extends Disposable {
     const config = vscode.workspace.getConfiguration('selfRepair', folder.uri);
     try {
       const mode = parseSandboxMode(config.get('sandbox', 'auto'));
-      const isolation = await selectIsolation({ mode, network: config.get('sandbox.network') === true, projectRoot: folder.uri.fsPath });
+      const isolation = await selectIsolation({
+        mode,
+        network: config.get('sandbox.network') === true,
+        projectRoot: folder.uri.fsPath,
+      });
       this.log.info(`isolation: ${isolation.kind}${isolation.reason ? ` (${isolation.reason})` : ''}`);
       this.statusBar.isolation = isolation.kind;
       return isolation;
@@ -191,14 +208,20 @@ export class RepairRunner extends Disposable {
   private async conclude(folder: vscode.WorkspaceFolder, result: RepairResult): Promise<void> {
     switch (endState(result)) {
       case 'fixed':
-        await this.review.start(folder, result.candidates.filter((c) => c.fixed));
+        await this.review.start(
+          folder,
+          result.candidates.filter((c) => c.fixed),
+        );
         return;
       case 'nothing':
         void vscode.window.showInformationMessage(`Self-repair: ${result.message}.`);
         return;
       case 'unfixed':
         void vscode.window
-          .showWarningMessage(`Self-repair: not fixed (${result.message}). The best attempt is in the log.`, ERROR_ACTIONS.showLog)
+          .showWarningMessage(
+            `Self-repair: not fixed (${result.message}). The best attempt is in the log.`,
+            ERROR_ACTIONS.showLog,
+          )
           .then(this.followUp);
         return;
       case 'cancelled':

@@ -37,7 +37,12 @@ export class SelfRepairTests extends Disposable {
     this.controller.resolveHandler = (item) => (item ? parser.resolveFile(item) : this.discovery.discover());
     this.controller.refreshHandler = () => this.discovery.discover(true);
     this._register(
-      this.controller.createRunProfile('Run in a sandbox copy', vscode.TestRunProfileKind.Run, (request, token) => runs.run(request, token), true),
+      this.controller.createRunProfile(
+        'Run in a sandbox copy',
+        vscode.TestRunProfileKind.Run,
+        (request, token) => runs.run(request, token),
+        true,
+      ),
     );
   }
 

@@ -12,13 +12,22 @@ import { cliBuilt, findings, runAdversarial, type Backend, type Outcome, type Ru
  * process is left) and then what the backend contains — or, for the fallback, what it does not.
  */
 const BACKENDS = (process.env.ADVERSARIAL_BACKENDS ?? 'bwrap,none').split(',') as Backend[];
-const LIMITS_PENDING = 'the fallback has no memory or process limit and does not track processes that leave the group on this branch (issue 7, items 1 and 3)';
+const LIMITS_PENDING =
+  'the fallback has no memory or process limit and does not track processes that leave the group on this branch (issue 7, items 1 and 3)';
 
-async function run(this: Mocha.Context, scenario: string, backend: Backend, options: Omit<RunOptions, 'backend'> = {}): Promise<Outcome> {
+async function run(
+  this: Mocha.Context,
+  scenario: string,
+  backend: Backend,
+  options: Omit<RunOptions, 'backend'> = {},
+): Promise<Outcome> {
   if (backend === 'bwrap') await requireBwrap(this);
   const outcome = await runAdversarial(scenario, { backend, ...options });
   assert.equal(outcome.json.isolation, backend, outcome.stderr);
-  assert.ok(outcome.exitCode === 1 || outcome.exitCode === 2, `the CLI ended on its own: ${outcome.exitCode}\n${outcome.stderr}`);
+  assert.ok(
+    outcome.exitCode === 1 || outcome.exitCode === 2,
+    `the CLI ended on its own: ${outcome.exitCode}\n${outcome.stderr}`,
+  );
   assert.notEqual(outcome.before, '', `the result says how the run went:\n${outcome.stderr}`);
   assert.deepEqual(outcome.leftCopies, [], 'no copy is left');
   assert.deepEqual(outcome.leftProcesses, [], 'no process is left');
@@ -50,21 +59,33 @@ describe('adversarial test code (the built CLI, per backend)', function () {
         contained(outcome);
       });
 
-      rowUnless(backend === 'none', 'forks without end (300 processes, each in its own session): none outlives the run', async function () {
-        const outcome = await run.call(this, 'fork-without-end', backend, { timeoutSeconds: 8 });
-        assert.match(outcome.before, /tests timed out after 8 s/);
-        assert.match(outcome.prompts, /FINDINGS started=300\b/, 'the processes were started (as root the kernel ignores ulimit -u)');
-        contained(outcome);
-      });
+      rowUnless(
+        backend === 'none',
+        'forks without end (300 processes, each in its own session): none outlives the run',
+        async function () {
+          const outcome = await run.call(this, 'fork-without-end', backend, { timeoutSeconds: 8 });
+          assert.match(outcome.before, /tests timed out after 8 s/);
+          assert.match(
+            outcome.prompts,
+            /FINDINGS started=300\b/,
+            'the processes were started (as root the kernel ignores ulimit -u)',
+          );
+          contained(outcome);
+        },
+      );
 
-      rowUnless(backend === 'none', 'allocates without bound: stopped by the per-process data limit (2 GiB)', async function () {
-        const outcome = await run.call(this, 'allocate-without-bound', backend);
-        assert.match(outcome.before, /0 passed, 1 failed/);
-        const found = findings(outcome);
-        assert.equal(found.error, 'Array buffer allocation failed');
-        assert.ok((found.mib as number) < 2048, `stopped below the limit: ${found.mib} MiB`);
-        contained(outcome);
-      });
+      rowUnless(
+        backend === 'none',
+        'allocates without bound: stopped by the per-process data limit (2 GiB)',
+        async function () {
+          const outcome = await run.call(this, 'allocate-without-bound', backend);
+          assert.match(outcome.before, /0 passed, 1 failed/);
+          const found = findings(outcome);
+          assert.equal(found.error, 'Array buffer allocation failed');
+          assert.ok((found.mib as number) < 2048, `stopped below the limit: ${found.mib} MiB`);
+          contained(outcome);
+        },
+      );
 
       describe('connects to a listener on 127.0.0.1', () => {
         let listener: net.Server;
@@ -83,19 +104,26 @@ describe('adversarial test code (the built CLI, per backend)', function () {
 
         if (backend === 'bwrap') {
           it('bwrap: refused, its own network namespace has no route to the host', async function () {
-            const outcome = await run.call(this, 'connect-to-listener', backend, { env: { ADVERSARIAL_PORT: String(port) } });
+            const outcome = await run.call(this, 'connect-to-listener', backend, {
+              env: { ADVERSARIAL_PORT: String(port) },
+            });
             assert.deepEqual(findings(outcome), { connect: 'ECONNREFUSED' });
             assert.equal(connections, 0);
             contained(outcome);
           });
           it('bwrap with --allow-network: connects, as the user asked', async function () {
-            const outcome = await run.call(this, 'connect-to-listener', backend, { allowNetwork: true, env: { ADVERSARIAL_PORT: String(port) } });
+            const outcome = await run.call(this, 'connect-to-listener', backend, {
+              allowNetwork: true,
+              env: { ADVERSARIAL_PORT: String(port) },
+            });
             assert.deepEqual(findings(outcome), { connect: 'connected' });
             assert.equal(connections, 1);
           });
         } else {
           it('none: does NOT block the network (documented)', async function () {
-            const outcome = await run.call(this, 'connect-to-listener', backend, { env: { ADVERSARIAL_PORT: String(port) } });
+            const outcome = await run.call(this, 'connect-to-listener', backend, {
+              env: { ADVERSARIAL_PORT: String(port) },
+            });
             assert.deepEqual(findings(outcome), { connect: 'connected' });
             assert.equal(connections, 1);
             contained(outcome);
@@ -103,58 +131,98 @@ describe('adversarial test code (the built CLI, per backend)', function () {
         }
       });
 
-      it(backend === 'bwrap' ? 'writes outside its copy: $HOME, /tmp and the real project all refused' : 'none: writes into $HOME, /tmp and the real project through the links are NOT stopped (documented)', async function () {
-        const tag = randomBytes(6).toString('hex');
-        const hostTmpFile = `/tmp/pwned-${tag}`;
-        try {
-          const outcome = await run.call(this, 'write-outside-copy', backend, { env: { ADVERSARIAL_TAG: tag } });
-          const found = findings(outcome);
-          const outside = { home: found.home, nodeModules: found.nodeModules, venv: found.venv, realpath: found.realpath, dotdot: found.dotdot, realDotdot: found.realDotdot };
-          if (backend === 'bwrap') {
-            assert.deepEqual(outside, { home: 'EROFS', nodeModules: 'EROFS', venv: 'EROFS', realpath: 'EROFS', dotdot: 'EROFS', realDotdot: 'EROFS' });
-            assert.equal(found.tmp, 'written', 'its private /tmp is writable...');
-            assert.equal(existsSync(hostTmpFile), false, '...and gone with the run');
-            contained(outcome);
-          } else {
-            assert.deepEqual(outside, { home: 'written', nodeModules: 'written', venv: 'written', realpath: 'written', dotdot: 'written', realDotdot: 'written' });
-            assert.equal(existsSync(hostTmpFile), true);
-            assert.equal(outcome.projectChanged, true, 'the fallback cannot keep the real project identical');
+      it(
+        backend === 'bwrap'
+          ? 'writes outside its copy: $HOME, /tmp and the real project all refused'
+          : 'none: writes into $HOME, /tmp and the real project through the links are NOT stopped (documented)',
+        async function () {
+          const tag = randomBytes(6).toString('hex');
+          const hostTmpFile = `/tmp/pwned-${tag}`;
+          try {
+            const outcome = await run.call(this, 'write-outside-copy', backend, { env: { ADVERSARIAL_TAG: tag } });
+            const found = findings(outcome);
+            const outside = {
+              home: found.home,
+              nodeModules: found.nodeModules,
+              venv: found.venv,
+              realpath: found.realpath,
+              dotdot: found.dotdot,
+              realDotdot: found.realDotdot,
+            };
+            if (backend === 'bwrap') {
+              assert.deepEqual(outside, {
+                home: 'EROFS',
+                nodeModules: 'EROFS',
+                venv: 'EROFS',
+                realpath: 'EROFS',
+                dotdot: 'EROFS',
+                realDotdot: 'EROFS',
+              });
+              assert.equal(found.tmp, 'written', 'its private /tmp is writable...');
+              assert.equal(existsSync(hostTmpFile), false, '...and gone with the run');
+              contained(outcome);
+            } else {
+              assert.deepEqual(outside, {
+                home: 'written',
+                nodeModules: 'written',
+                venv: 'written',
+                realpath: 'written',
+                dotdot: 'written',
+                realDotdot: 'written',
+              });
+              assert.equal(existsSync(hostTmpFile), true);
+              assert.equal(outcome.projectChanged, true, 'the fallback cannot keep the real project identical');
+            }
+          } finally {
+            rmSync(hostTmpFile, { force: true });
           }
-        } finally {
-          rmSync(hostTmpFile, { force: true });
-        }
-      });
+        },
+      );
 
-      it(backend === 'bwrap' ? 'reads its environment, its ancestors\u2019 /proc and ~/.ssh: finds no key, no project path, no SSH key' : 'none: finds the key and the project path in the CLI\u2019s /proc, and the SSH key (documented)', async function () {
-        const outcome = await run.call(this, 'read-secrets', backend);
-        const sshKey = outcome.prompts.includes('ssh-private-key-material');
-        const projectPath = outcome.prompts.includes(outcome.project);
-        assert.doesNotMatch(outcome.prompts, /"ownKeys":\[\[/, 'its own environment holds no key in either backend');
-        if (backend === 'bwrap') {
-          contained(outcome);
-          assert.equal(sshKey, false);
-          assert.equal(projectPath, false);
-        } else {
-          assert.deepEqual({ keySeen: outcome.keySeen, sshKey, projectPath }, { keySeen: true, sshKey: true, projectPath: true });
-          assert.equal(outcome.projectChanged, false);
-        }
-      });
+      it(
+        backend === 'bwrap'
+          ? 'reads its environment, its ancestors\u2019 /proc and ~/.ssh: finds no key, no project path, no SSH key'
+          : 'none: finds the key and the project path in the CLI\u2019s /proc, and the SSH key (documented)',
+        async function () {
+          const outcome = await run.call(this, 'read-secrets', backend);
+          const sshKey = outcome.prompts.includes('ssh-private-key-material');
+          const projectPath = outcome.prompts.includes(outcome.project);
+          assert.doesNotMatch(outcome.prompts, /"ownKeys":\[\[/, 'its own environment holds no key in either backend');
+          if (backend === 'bwrap') {
+            contained(outcome);
+            assert.equal(sshKey, false);
+            assert.equal(projectPath, false);
+          } else {
+            assert.deepEqual(
+              { keySeen: outcome.keySeen, sshKey, projectPath },
+              { keySeen: true, sshKey: true, projectPath: true },
+            );
+            assert.equal(outcome.projectChanged, false);
+          }
+        },
+      );
 
-      it(backend === 'bwrap' ? 'kills its parent and its group: the run ends with the reason; other processes are out of reach' : 'none: kills its parent and its group; a process of the same user outside the run is NOT out of reach (documented)', async function () {
-        let victim: ChildProcess | undefined;
-        try {
-          victim = spawn('sleep', ['300'], { stdio: 'ignore' });
-          const outcome = await run.call(this, 'kill-parent-and-group', backend, { env: { ADVERSARIAL_VICTIM_PID: String(victim.pid) } });
-          assert.match(outcome.before, /test command failed \((exit 137|killed)\)/);
-          assert.equal(outcome.json.status, 'error');
-          const victimAlive = victim.exitCode === null && victim.signalCode === null;
-          assert.equal(victimAlive, backend === 'bwrap');
-          contained(outcome);
-        } finally {
-          victim?.kill('SIGKILL');
-        }
-      });
+      it(
+        backend === 'bwrap'
+          ? 'kills its parent and its group: the run ends with the reason; other processes are out of reach'
+          : 'none: kills its parent and its group; a process of the same user outside the run is NOT out of reach (documented)',
+        async function () {
+          let victim: ChildProcess | undefined;
+          try {
+            victim = spawn('sleep', ['300'], { stdio: 'ignore' });
+            const outcome = await run.call(this, 'kill-parent-and-group', backend, {
+              env: { ADVERSARIAL_VICTIM_PID: String(victim.pid) },
+            });
+            assert.match(outcome.before, /test command failed \((exit 137|killed)\)/);
+            assert.equal(outcome.json.status, 'error');
+            const victimAlive = victim.exitCode === null && victim.signalCode === null;
+            assert.equal(victimAlive, backend === 'bwrap');
+            contained(outcome);
+          } finally {
+            victim?.kill('SIGKILL');
+          }
+        },
+      );
     });
   }
 });
-

@@ -70,14 +70,41 @@ export async function runAdversarial(scenario: string, options: RunOptions): Pro
   const server = await ScriptedModelServer.start({ replies: ['I cannot see a fix for this.'], models: [MODEL] });
   try {
     const { execa } = await import('execa');
-    const args = ['repair', project, '--test', 'node --test', '--base-url', server.url, '--model', MODEL, '--max-turns', '1'];
-    args.push('--timeout', String(options.timeoutSeconds ?? 20), '--sandbox', options.backend === 'bwrap' ? 'strict' : 'off', '--json');
+    const args = [
+      'repair',
+      project,
+      '--test',
+      'node --test',
+      '--base-url',
+      server.url,
+      '--model',
+      MODEL,
+      '--max-turns',
+      '1',
+    ];
+    args.push(
+      '--timeout',
+      String(options.timeoutSeconds ?? 20),
+      '--sandbox',
+      options.backend === 'bwrap' ? 'strict' : 'off',
+      '--json',
+    );
     if (options.allowNetwork) args.push('--allow-network');
     const env = { PATH: process.env.PATH ?? '', HOME: home, TMPDIR: tmp, SELF_REPAIR_API_KEY: KEY, ...options.env };
-    const run = await execa('node', [CLI, ...args], { env, extendEnv: false, reject: false, timeout: 150_000, encoding: 'utf8' });
+    const run = await execa('node', [CLI, ...args], {
+      env,
+      extendEnv: false,
+      reject: false,
+      timeout: 150_000,
+      encoding: 'utf8',
+    });
     const stdout = String(run.stdout);
     const stderr = String(run.stderr);
-    const prompts = server.requests.flatMap((r) => (r.body?.messages ?? []).map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content)))).join('\n');
+    const prompts = server.requests
+      .flatMap((r) =>
+        (r.body?.messages ?? []).map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content))),
+      )
+      .join('\n');
     return {
       exitCode: run.exitCode,
       json: stdout ? JSON.parse(stdout) : { status: 'none' },

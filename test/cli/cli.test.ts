@@ -22,7 +22,14 @@ function cleanEnv(extra: Record<string, string> = {}): Record<string, string | u
 async function execa(
   file: string,
   args: string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; extendEnv?: boolean; input?: string; reject?: boolean; timeout?: number } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    extendEnv?: boolean;
+    input?: string;
+    reject?: boolean;
+    timeout?: number;
+  } = {},
 ): Promise<{ exitCode?: number; stdout: string; stderr: string }> {
   const { execa: run } = await import('execa');
   const result = await run(file, args, { ...options, encoding: 'utf8' });
@@ -54,11 +61,31 @@ describe('self-repair CLI (the bundled dist/cli.js as a child process)', functio
     try {
       const before = await hashTree(project.root);
       const run = await withServer([reply('python-mean-search-replace')], (server) =>
-        cli(['repair', project.root, '--test', 'python3 -m pytest', '--base-url', server.url, '--model', MODEL, '--json']),
+        cli([
+          'repair',
+          project.root,
+          '--test',
+          'python3 -m pytest',
+          '--base-url',
+          server.url,
+          '--model',
+          MODEL,
+          '--json',
+        ]),
       );
       assert.equal(run.exitCode, 0, run.stderr);
       const out = JSON.parse(run.stdout);
-      assert.deepEqual(Object.keys(out).sort(), ['after', 'before', 'durationMs', 'isolation', 'patch', 'requests', 'status', 'turns', 'usage']);
+      assert.deepEqual(Object.keys(out).sort(), [
+        'after',
+        'before',
+        'durationMs',
+        'isolation',
+        'patch',
+        'requests',
+        'status',
+        'turns',
+        'usage',
+      ]);
       assert.ok(['bwrap', 'seatbelt', 'none'].includes(out.isolation), out.isolation);
       assert.equal(out.status, 'fixed');
       assert.equal(out.turns, 1);
@@ -93,7 +120,7 @@ describe('self-repair CLI (the bundled dist/cli.js as a child process)', functio
     }
   });
 
-  it('--apply writes the fix, after which the project\'s own tests pass', async () => {
+  it("--apply writes the fix, after which the project's own tests pass", async () => {
     const project = await copyProject('js-buggy');
     try {
       const run = await withServer([reply('js-total-whole-file')], (server) =>
@@ -159,7 +186,9 @@ describe('self-repair CLI (the bundled dist/cli.js as a child process)', functio
     });
 
     it('an unknown model', async () => {
-      const run = await withServer([], (server) => cli(['repair', project.root, '--base-url', server.url, '--model', 'gpt-nope', '--json']));
+      const run = await withServer([], (server) =>
+        cli(['repair', project.root, '--base-url', server.url, '--model', 'gpt-nope', '--json']),
+      );
       assert.equal(run.exitCode, 2);
       assert.equal(JSON.parse(run.stdout).status, 'error');
       assert.match(JSON.parse(run.stdout).message, /unknown model "gpt-nope"/);
@@ -167,7 +196,14 @@ describe('self-repair CLI (the bundled dist/cli.js as a child process)', functio
     });
 
     it('a test command that does not exist', async () => {
-      const run = await cli(['repair', project.root, '--test', 'no-such-test-runner --all', '--base-url', 'http://127.0.0.1:9/v1']);
+      const run = await cli([
+        'repair',
+        project.root,
+        '--test',
+        'no-such-test-runner --all',
+        '--base-url',
+        'http://127.0.0.1:9/v1',
+      ]);
       assert.equal(run.exitCode, 2);
       oneLine(run.stderr, /test command not found: no-such-test-runner/);
     });
@@ -182,9 +218,16 @@ describe('self-repair CLI (the bundled dist/cli.js as a child process)', functio
       const { candidatesPerTurn, maxTurns, timeoutSeconds } = SETTING_LIMITS;
       const run = await cli(['repair', project.root, '--candidates', String(candidatesPerTurn.max + 1)]);
       assert.equal(run.exitCode, 2);
-      assert.match(run.stderr, new RegExp(`--candidates must be a whole number from ${candidatesPerTurn.min} to ${candidatesPerTurn.max}`));
+      assert.match(
+        run.stderr,
+        new RegExp(`--candidates must be a whole number from ${candidatesPerTurn.min} to ${candidatesPerTurn.max}`),
+      );
       const help = (await cli(['repair', '--help'])).stdout.replace(/\s+/g, ' ');
-      for (const [flag, limits] of [['--max-turns <n>', maxTurns], ['--candidates <k>', candidatesPerTurn], ['--timeout <seconds>', timeoutSeconds]] as const) {
+      for (const [flag, limits] of [
+        ['--max-turns <n>', maxTurns],
+        ['--candidates <k>', candidatesPerTurn],
+        ['--timeout <seconds>', timeoutSeconds],
+      ] as const) {
         assert.match(help, new RegExp(`${flag} [^-]*\\(default: ${limits.default}\\)`), flag);
       }
       assert.match(help, new RegExp(`default ${DEFAULT_MODEL}\\)`));

@@ -48,7 +48,9 @@ describe('the CLI\u2019s progress lines', function () {
     let compared = 0;
     run.events.forEach((event, i) => {
       const words = describeEvent(event);
-      const log = formatRepairEvent(event).map((line) => line.text).join('\n');
+      const log = formatRepairEvent(event)
+        .map((line) => line.text)
+        .join('\n');
       const shown = event.type === 'finished' ? describeResult(event.result).line : cli[i]!.join('\n');
       for (const part of [words.counts, words.problem, event.type === 'finished' ? words.line : undefined]) {
         if (!part || !shown) continue;

@@ -19,20 +19,42 @@ describe('errors with a kind', function () {
   });
 
   it('tells what the user fixes in the settings, and what with an API key', () => {
-    for (const kind of ['missing-key', 'bad-key', 'unreachable', 'unknown-model', 'no-project', 'test-command'] as const) {
+    for (const kind of [
+      'missing-key',
+      'bad-key',
+      'unreachable',
+      'unknown-model',
+      'no-project',
+      'test-command',
+    ] as const) {
       assert.ok(isConfigurationError(kind), kind);
     }
-    for (const kind of ['rate-limited', 'bad-response', 'server', 'stale-file', 'cancelled', 'internal', undefined] as const) {
+    for (const kind of [
+      'rate-limited',
+      'bad-response',
+      'server',
+      'stale-file',
+      'cancelled',
+      'internal',
+      undefined,
+    ] as const) {
       assert.ok(!isConfigurationError(kind), String(kind));
     }
-    assert.deepEqual((['missing-key', 'bad-key', 'unreachable', 'internal'] as const).filter(isKeyError), ['missing-key', 'bad-key']);
+    assert.deepEqual((['missing-key', 'bad-key', 'unreachable', 'internal'] as const).filter(isKeyError), [
+      'missing-key',
+      'bad-key',
+    ]);
   });
 
   describe('reach the repair\u2019s result', () => {
     let server: ScriptedModelServer;
     let project: Awaited<ReturnType<typeof copyProject>>;
     before(async () => {
-      server = await ScriptedModelServer.start({ replies: [reply('python-mean-search-replace')], models: ['m'], apiKey: 'right' });
+      server = await ScriptedModelServer.start({
+        replies: [reply('python-mean-search-replace')],
+        models: ['m'],
+        apiKey: 'right',
+      });
       project = await copyProject('python-buggy');
     });
     after(async () => {
@@ -44,7 +66,10 @@ describe('errors with a kind', function () {
       repair({
         projectRoot: options.projectRoot ?? project.root,
         testCommand: options.testCommand,
-        model: new OpenAIModelClient({ baseUrl: server.url, model: options.model ?? 'm', apiKey: options.apiKey ?? 'right' }, { maxRetries: 0 }),
+        model: new OpenAIModelClient(
+          { baseUrl: server.url, model: options.model ?? 'm', apiKey: options.apiKey ?? 'right' },
+          { maxRetries: 0 },
+        ),
         maxTurns: 1,
         timeoutMs: 60_000,
       });

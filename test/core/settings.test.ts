@@ -18,9 +18,15 @@ describe('the settings contract both hosts use', () => {
 
   it('takes a typed value only when it is a whole number within the limits, and says why not in one line', () => {
     assert.equal(parseSetting('maxTurns', '20'), 20);
-    assert.deepEqual(parseSetting('maxTurns', '21', '--max-turns'), { problem: '--max-turns must be a whole number from 1 to 20' });
+    assert.deepEqual(parseSetting('maxTurns', '21', '--max-turns'), {
+      problem: '--max-turns must be a whole number from 1 to 20',
+    });
     for (const bad of ['0', '2.5', 'four', '', ' ', '-1']) {
-      assert.deepEqual(parseSetting('candidatesPerTurn', bad), { problem: 'candidatesPerTurn must be a whole number from 1 to 16' }, JSON.stringify(bad));
+      assert.deepEqual(
+        parseSetting('candidatesPerTurn', bad),
+        { problem: 'candidatesPerTurn must be a whole number from 1 to 16' },
+        JSON.stringify(bad),
+      );
     }
   });
 });

@@ -39,7 +39,11 @@ describe('text helpers', () => {
       assert.match(trimmed, /^line 0\.+\n/);
       assert.ok(trimmed.endsWith(`\n${'line 1999'.padEnd(20, '.')}`));
       const cut = Number(/\n… (\d+) characters cut …\n/.exec(trimmed)?.[1]);
-      assert.equal(trimmed.length - `\n… ${cut} characters cut …\n`.length + cut, long.length, 'the marker counts what went');
+      assert.equal(
+        trimmed.length - `\n… ${cut} characters cut …\n`.length + cut,
+        long.length,
+        'the marker counts what went',
+      );
     });
 
     it('cuts nothing more the second time, so a capped trace can be trimmed again for a prompt', () => {

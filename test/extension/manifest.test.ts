@@ -35,7 +35,10 @@ interface Manifest {
   categories: string[];
   scripts: Record<string, string>;
   devDependencies: Record<string, string>;
-  capabilities: { untrustedWorkspaces: { supported: string; description: string; restrictedConfigurations: string[] }; virtualWorkspaces: { supported: boolean } };
+  capabilities: {
+    untrustedWorkspaces: { supported: string; description: string; restrictedConfigurations: string[] };
+    virtualWorkspaces: { supported: boolean };
+  };
   contributes: {
     commands: Command[];
     menus: Record<string, MenuItem[]>;
@@ -57,7 +60,11 @@ describe('package.json: what the extension contributes', () => {
   });
 
   it('titles the main command exactly "Self-repair" and puts the others in the Self-repair category', () => {
-    assert.deepEqual(byId.get('selfRepair.repair'), { command: 'selfRepair.repair', title: 'Self-repair', icon: '$(wrench)' });
+    assert.deepEqual(byId.get('selfRepair.repair'), {
+      command: 'selfRepair.repair',
+      title: 'Self-repair',
+      icon: '$(wrench)',
+    });
     const expected: Record<string, string> = {
       'selfRepair.repairTest': 'Repair This Test',
       'selfRepair.implementFunction': 'Implement Function',
@@ -79,7 +86,10 @@ describe('package.json: what the extension contributes', () => {
     for (const id of ['selfRepair.acceptCandidate', 'selfRepair.rejectCandidate', 'selfRepair.showExplanation']) {
       assert.equal(palette.get(id), CONTEXT_KEYS.reviewing, id);
     }
-    assert.match(palette.get('selfRepair.nextCandidate')!, new RegExp(CONTEXT_KEYS.hasNextCandidate.replace('.', '\\.')));
+    assert.match(
+      palette.get('selfRepair.nextCandidate')!,
+      new RegExp(CONTEXT_KEYS.hasNextCandidate.replace('.', '\\.')),
+    );
   });
 
   it('puts Accept / Reject / Next Candidate in the candidate diff editor\u2019s title bar', () => {
@@ -99,7 +109,9 @@ describe('package.json: what the extension contributes', () => {
       assert.equal(item.command, 'selfRepair.repairFailedTest');
       assert.ok(item.when!.includes(`controllerId == ${CONTROLLER_ID} && testResultState == failed`), item.when);
     }
-    assert.deepEqual(menus['testing/message/content'], [{ command: 'selfRepair.repairFailedTest', when: `testMessage == ${FAILURE_MESSAGE_CONTEXT}` }]);
+    assert.deepEqual(menus['testing/message/content'], [
+      { command: 'selfRepair.repairFailedTest', when: `testMessage == ${FAILURE_MESSAGE_CONTEXT}` },
+    ]);
     assert.equal(byId.get('selfRepair.repairFailedTest')?.title, 'Self-repair');
   });
 
@@ -129,8 +141,13 @@ describe('package.json: what the extension contributes', () => {
     assert.equal(properties['selfRepair.baseUrl']!.scope, 'resource');
     assert.equal(properties['selfRepair.testCommand']!.scope, 'resource');
     // The sandbox is on, without network, unless the user says otherwise.
-    assert.deepEqual([properties['selfRepair.sandbox']!.default, properties['selfRepair.sandbox.network']!.default], ['auto', false]);
-    const defaults = Object.fromEntries(Object.entries(properties).map(([key, s]) => [key.replace('selfRepair.', ''), s.default]));
+    assert.deepEqual(
+      [properties['selfRepair.sandbox']!.default, properties['selfRepair.sandbox.network']!.default],
+      ['auto', false],
+    );
+    const defaults = Object.fromEntries(
+      Object.entries(properties).map(([key, s]) => [key.replace('selfRepair.', ''), s.default]),
+    );
     assert.deepEqual(normalizeSettings(defaults), {
       baseUrl: undefined,
       model: undefined,
@@ -144,7 +161,12 @@ describe('package.json: what the extension contributes', () => {
   it('declares the limits and defaults of the engine\u2019s settings contract (src/core/settings.ts)', () => {
     const properties = configuration.properties;
     const wholeNumbers = Object.keys(properties).filter((key) => properties[key]!.type === 'integer');
-    assert.deepEqual(wholeNumbers.sort(), Object.keys(SETTING_LIMITS).map((name) => `selfRepair.${name}`).sort());
+    assert.deepEqual(
+      wholeNumbers.sort(),
+      Object.keys(SETTING_LIMITS)
+        .map((name) => `selfRepair.${name}`)
+        .sort(),
+    );
     for (const [name, limits] of Object.entries(SETTING_LIMITS)) {
       const setting = properties[`selfRepair.${name}`]!;
       assert.deepEqual(
@@ -161,7 +183,12 @@ describe('package.json: what the extension contributes', () => {
   it('declares limited support in untrusted workspaces, with the endpoint and the test command restricted', () => {
     const trust = manifest.capabilities.untrustedWorkspaces;
     assert.equal(trust.supported, 'limited');
-    assert.deepEqual([...trust.restrictedConfigurations].sort(), ['selfRepair.baseUrl', 'selfRepair.sandbox', 'selfRepair.sandbox.network', 'selfRepair.testCommand']);
+    assert.deepEqual([...trust.restrictedConfigurations].sort(), [
+      'selfRepair.baseUrl',
+      'selfRepair.sandbox',
+      'selfRepair.sandbox.network',
+      'selfRepair.testCommand',
+    ]);
     assert.match(trust.description, /no test or repair runs/);
     assert.equal(manifest.capabilities.virtualWorkspaces.supported, false);
   });
@@ -173,7 +200,8 @@ describe('package.json: what the extension contributes', () => {
       assert.notEqual(event, 'onStartupFinished');
       assert.match(event, /^(onLanguage:|workspaceContains:)/);
     }
-    for (const language of ['python', 'javascript', 'typescript']) assert.ok(manifest.activationEvents.includes(`onLanguage:${language}`));
+    for (const language of ['python', 'javascript', 'typescript'])
+      assert.ok(manifest.activationEvents.includes(`onLanguage:${language}`));
   });
 
   it('injects its log grammar into the log language', () => {
@@ -198,12 +226,28 @@ describe('package.json: what the extension contributes', () => {
 
 describe('the extension\u2019s pure logic', () => {
   it('never imports vscode, so it runs under plain mocha', () => {
-    const output = execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'check-core-imports.mjs')], { encoding: 'utf8' });
+    const output = execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'check-core-imports.mjs')], {
+      encoding: 'utf8',
+    });
     assert.match(output, /src\/extension\/logic are free of vscode imports/);
   });
 
   it('keeps numeric settings within the limits the settings UI shows', () => {
-    const odd = normalizeSettings({ maxTurns: 0, candidatesPerTurn: 99, timeoutSeconds: 2.6, baseUrl: '  ', model: ' m ', testCommand: 7 });
-    assert.deepEqual(odd, { baseUrl: undefined, model: 'm', testCommand: undefined, maxTurns: 1, candidatesPerTurn: 16, timeoutMs: 3000 });
+    const odd = normalizeSettings({
+      maxTurns: 0,
+      candidatesPerTurn: 99,
+      timeoutSeconds: 2.6,
+      baseUrl: '  ',
+      model: ' m ',
+      testCommand: 7,
+    });
+    assert.deepEqual(odd, {
+      baseUrl: undefined,
+      model: 'm',
+      testCommand: undefined,
+      maxTurns: 1,
+      candidatesPerTurn: 16,
+      timeoutMs: 3000,
+    });
   });
 });

@@ -40,7 +40,8 @@ describe('the Test Explorer tree of a test file', function () {
 
   it('keeps a name defined twice once, the first definition', async () => {
     const file = 'test/twice.test.js';
-    const text = "const { test } = require('node:test');\ntest('same', () => {});\ntest('same', () => {});\ntest('other', () => {});\n";
+    const text =
+      "const { test } = require('node:test');\ntest('same', () => {});\ntest('same', () => {});\ntest('other', () => {});\n";
     const nodes = nestDefinitions(await findTestDefinitions(text, file, 'javascript'), 'node-test', file);
     assert.deepEqual(outline(nodes), ['test/twice.test.js > same', 'test/twice.test.js > other']);
     assert.equal(nodes[0]!.definition.range.startLine, 2);

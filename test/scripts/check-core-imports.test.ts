@@ -17,7 +17,10 @@ describe('the engine stays free of vscode and has one door (scripts/check-core-i
     dir = await mkdtemp(path.join(os.tmpdir(), 'core-check-'));
     await mkdir(path.join(dir, 'core', 'deep'), { recursive: true });
     await mkdir(path.join(dir, 'host', 'logic'), { recursive: true });
-    await writeFile(path.join(dir, 'core', 'ok.ts'), "import { execa } from 'execa';\n// mentions 'vscode' in a comment only\n");
+    await writeFile(
+      path.join(dir, 'core', 'ok.ts'),
+      "import { execa } from 'execa';\n// mentions 'vscode' in a comment only\n",
+    );
     await writeFile(path.join(dir, 'core', 'index.ts'), "export * from './ok';\n");
     await writeFile(
       path.join(dir, 'host', 'logic', 'uses-core.ts'),

@@ -63,7 +63,8 @@ async function applyUnifiedDiff(files: EditedFiles, edit: UnifiedDiffEdit): Prom
   hunks.forEach((hunk, k) => {
     const label = hunks.length > 1 ? `diff hunk ${k + 1}` : 'diff hunk';
     if (splitLines(hunk.search).every((l) => l.trim() === '')) {
-      if (state.text.trim() !== '') throw new PatchError(`${label} for ${path} has no context or removed lines to place it`);
+      if (state.text.trim() !== '')
+        throw new PatchError(`${label} for ${path} has no context or removed lines to place it`);
       state.text = hunk.replace;
     } else {
       const hintLine = hunk.oldStart !== undefined ? hunk.oldStart - 1 + shift : undefined;
@@ -101,17 +102,21 @@ async function applyWholeFunction(files: EditedFiles, edit: WholeFunctionEdit): 
 async function replaceFunctionIn(files: EditedFiles, path: string, code: string): Promise<void> {
   const state = await files.existing(path);
   refuseElisions(code, state.text, path);
-  if (!files.ctx.replaceFunction) throw new PatchError(`cannot place ${functionLabel(code)} in ${path}: no function replacement available`);
+  if (!files.ctx.replaceFunction)
+    throw new PatchError(`cannot place ${functionLabel(code)} in ${path}: no function replacement available`);
   const result = await files.ctx.replaceFunction(state.text, path, code);
   if (result === undefined) {
-    throw new PatchError(`the reply's ${functionLabel(code)} matches no single function of ${path} (or does not parse)`);
+    throw new PatchError(
+      `the reply's ${functionLabel(code)} matches no single function of ${path} (or does not parse)`,
+    );
   }
   state.text = toLf(result);
 }
 
 async function replaceInSomeFocusFile(files: EditedFiles, code: string): Promise<void> {
   const { sourceFocus } = files;
-  if (sourceFocus.length === 0) throw new PatchError(`the reply's ${functionLabel(code)} names no file; name the file before the code`);
+  if (sourceFocus.length === 0)
+    throw new PatchError(`the reply's ${functionLabel(code)} names no file; name the file before the code`);
   const replaceFunction = files.ctx.replaceFunction;
   if (!replaceFunction) throw new PatchError(`cannot place ${functionLabel(code)}: no function replacement available`);
   const fits: Array<{ state: FileState; path: string; text: string }> = [];
@@ -126,7 +131,9 @@ async function replaceInSomeFocusFile(files: EditedFiles, code: string): Promise
     throw new PatchError(`the reply's ${functionLabel(code)} matches no function of ${sourceFocus.join(', ')}`);
   }
   if (fits.length > 1) {
-    throw new PatchError(`the reply's ${functionLabel(code)} matches functions in ${fits.map((f) => f.path).join(' and ')}; name the file`);
+    throw new PatchError(
+      `the reply's ${functionLabel(code)} matches functions in ${fits.map((f) => f.path).join(' and ')}; name the file`,
+    );
   }
   fits[0]!.state.text = toLf(fits[0]!.text);
 }
@@ -139,7 +146,11 @@ async function quotesTestCode(files: EditedFiles, written: string | undefined, b
   const path = files.testFileNamed(written);
   if (path === undefined) return false;
   const { text } = await files.load(path);
-  const solid = (t: string) => `\n${splitLines(toLf(t)).map((l) => l.trim()).filter(Boolean).join('\n')}\n`;
+  const solid = (t: string) =>
+    `\n${splitLines(toLf(t))
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .join('\n')}\n`;
   return text !== undefined && block.trim() !== '' && solid(text).includes(solid(block));
 }
 
@@ -166,7 +177,9 @@ function refuseElisions(block: string, original: string | undefined, file: strin
   const known = new Set(splitLines(original ?? '').map((l) => l.trim()));
   const elided = splitLines(toLf(block)).find((l) => ELISION.test(l) && !known.has(l.trim()));
   if (elided) {
-    throw new PatchError(`the code block for ${file} leaves code out (\`${elided.trim()}\`); give it complete or use SEARCH/REPLACE blocks`);
+    throw new PatchError(
+      `the code block for ${file} leaves code out (\`${elided.trim()}\`); give it complete or use SEARCH/REPLACE blocks`,
+    );
   }
 }
 

@@ -31,7 +31,11 @@ export function toLf(text: string): string {
 
 /** Resolves a path as a reply writes it to a project file (see EditedFiles.resolvePath), or undefined. */
 export function locateProjectFile(written: string, projectFiles: readonly string[]): string | undefined {
-  const clean = written.trim().replace(/^["'`]+|["'`]+$/g, '').replace(/\\/g, '/').replace(/^(?:\.\/)+/, '');
+  const clean = written
+    .trim()
+    .replace(/^["'`]+|["'`]+$/g, '')
+    .replace(/\\/g, '/')
+    .replace(/^(?:\.\/)+/, '');
   const variants = [...new Set([clean, clean.replace(/^[ab]\//, ''), clean.replace(/^\/+/, '')])];
   for (const v of variants) if (projectFiles.includes(v)) return v;
   for (const v of variants) {
@@ -42,7 +46,9 @@ export function locateProjectFile(written: string, projectFiles: readonly string
   for (const v of variants) {
     const shorter = projectFiles.filter((f) => f.endsWith(`/${v}`));
     if (shorter.length > 1) {
-      throw new PatchError(`the reply's path ${written} matches several project files (${shorter.join(', ')}); give the full path`);
+      throw new PatchError(
+        `the reply's path ${written} matches several project files (${shorter.join(', ')}); give the full path`,
+      );
     }
     if (shorter.length === 1) return shorter[0];
   }
@@ -50,7 +56,10 @@ export function locateProjectFile(written: string, projectFiles: readonly string
 }
 
 function newFilePath(written: string): string {
-  const path = written.trim().replace(/\\/g, '/').replace(/^(?:\.\/)+/, '');
+  const path = written
+    .trim()
+    .replace(/\\/g, '/')
+    .replace(/^(?:\.\/)+/, '');
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.split('/').includes('..')) {
     throw new PatchError(`the reply creates ${written}, which is outside the project`);
   }

@@ -9,7 +9,11 @@ export function firstNonBlank(lines: string[]): number {
 export function looksLikeDiff(body: string[]): boolean {
   const k = firstNonBlank(body);
   if (k < 0) return false;
-  return /^diff --git /.test(body[k]) || /^@@.*@@/.test(body[k]) || (/^--- /.test(body[k]) && /^\+\+\+ /.test(body[k + 1] ?? ''));
+  return (
+    /^diff --git /.test(body[k]) ||
+    /^@@.*@@/.test(body[k]) ||
+    (/^--- /.test(body[k]) && /^\+\+\+ /.test(body[k + 1] ?? ''))
+  );
 }
 
 export function bareDiffStartsAt(lines: string[], i: number): boolean {
@@ -29,7 +33,11 @@ export function bareDiffEnd(lines: string[], i: number): number {
 }
 
 function headerPath(line: string): string | undefined {
-  const path = line.slice(4).split('\t')[0].trim().replace(/^"(.*)"$/, '$1');
+  const path = line
+    .slice(4)
+    .split('\t')[0]
+    .trim()
+    .replace(/^"(.*)"$/, '$1');
   return path === '/dev/null' || path === '' ? undefined : path;
 }
 

@@ -21,11 +21,37 @@ const FENCE_OPEN = /^\s*(`{3,}|~{3,})\s*([^`]*?)\s*$/;
 
 /** Fences that show what a program printed, never code to apply. */
 const OUTPUT_LANGUAGES = new Set([
-  'text', 'txt', 'plaintext', 'plain', 'console', 'output', 'log', 'terminal', 'shell-session',
-  'sh-session', 'pycon', 'pytest', 'stdout', 'stderr', 'traceback', 'none',
+  'text',
+  'txt',
+  'plaintext',
+  'plain',
+  'console',
+  'output',
+  'log',
+  'terminal',
+  'shell-session',
+  'sh-session',
+  'pycon',
+  'pytest',
+  'stdout',
+  'stderr',
+  'traceback',
+  'none',
 ]);
 /** Commands to run; an edit only when the fence names the script it replaces. */
-const SHELL_LANGUAGES = new Set(['bash', 'sh', 'shell', 'zsh', 'fish', 'powershell', 'ps1', 'pwsh', 'cmd', 'bat', 'batch']);
+const SHELL_LANGUAGES = new Set([
+  'bash',
+  'sh',
+  'shell',
+  'zsh',
+  'fish',
+  'powershell',
+  'ps1',
+  'pwsh',
+  'cmd',
+  'bat',
+  'batch',
+]);
 const DIFF_LANGUAGES = new Set(['diff', 'patch', 'udiff']);
 
 interface Fence {
@@ -80,7 +106,9 @@ class ReplyReader {
       this.prose.push(i++);
     }
     const edits: Edit[] = this.primary.length ? this.primary : latestOnly(this.code);
-    const prose = this.prose.filter((k) => k === EDIT || !this.labels.has(k)).map((k) => (k === EDIT ? EDIT : lines[k]));
+    const prose = this.prose
+      .filter((k) => k === EDIT || !this.labels.has(k))
+      .map((k) => (k === EDIT ? EDIT : lines[k]));
     return { explanation: explanationFrom(prose), edits };
   }
 
@@ -122,13 +150,26 @@ class ReplyReader {
     const search: string[] = [];
     while (j < limit && !DIVIDER.test(lines[j])) search.push(lines[j++]);
     if (j >= limit) {
-      this.addPrimary([{ kind: 'search-replace', file, search: joinLines(search), replace: '', problem: `the SEARCH block for ${where} has no ======= line` }]);
+      this.addPrimary([
+        {
+          kind: 'search-replace',
+          file,
+          search: joinLines(search),
+          replace: '',
+          problem: `the SEARCH block for ${where} has no ======= line`,
+        },
+      ]);
       return limit;
     }
     j++;
     const replace: string[] = [];
     while (j < limit && !REPLACE.test(lines[j])) replace.push(lines[j++]);
-    const edit: SearchReplaceEdit = { kind: 'search-replace', file, search: joinLines(search), replace: joinLines(replace) };
+    const edit: SearchReplaceEdit = {
+      kind: 'search-replace',
+      file,
+      search: joinLines(search),
+      replace: joinLines(replace),
+    };
     if (j >= limit) edit.problem = `the SEARCH block for ${where} is not closed by >>>>>>> REPLACE`;
     this.addPrimary([edit]);
     return j + 1;
@@ -165,7 +206,10 @@ class ReplyReader {
   /** Code with a path is a whole file; code without one is an edit only when it defines functions (not tests). */
   private readCodeFence(fence: Fence, body: string[]): void {
     const firstLine = body.findIndex((l) => l.trim() !== '');
-    const named = firstLine >= 0 && /^\s*(?:#|\/\/|\/\*|--|<!--)/.test(body[firstLine]) ? pathFromLabel(body[firstLine]) : undefined;
+    const named =
+      firstLine >= 0 && /^\s*(?:#|\/\/|\/\*|--|<!--)/.test(body[firstLine])
+        ? pathFromLabel(body[firstLine])
+        : undefined;
     const path = fence.path ?? named ?? this.labelAbove(fence.open);
     if (SHELL_LANGUAGES.has(fence.lang) && !path) return;
     const content = joinLines(named ? body.slice(firstLine + 1) : body);

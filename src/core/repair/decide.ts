@@ -8,7 +8,10 @@ import type { Candidate, PassFail } from './types';
 export function passFail(report: TestReport | undefined): PassFail {
   if (!report) return { passed: 0, failed: 0 };
   // A killed run counts as one failure more: whatever it did not finish did not pass.
-  return { passed: report.counts.passed, failed: report.counts.failed + report.counts.errored + (report.timedOut ? 1 : 0) };
+  return {
+    passed: report.counts.passed,
+    failed: report.counts.failed + report.counts.errored + (report.timedOut ? 1 : 0),
+  };
 }
 
 /** Fixed first, then no regressions, more passing, fewer failing, smaller patch. */
@@ -50,9 +53,28 @@ export function decide({ verified, state, baseline, goal, focusTests }: DecideIn
   const top = rankCandidates(verified)[0]!;
   if (top.fixed) return { fixed: top };
   const reference = state.kept.size ? passFail(state.previous?.report) : passFail(baseline);
-  const helped = !top.rejected && !!top.report && !top.report.runError && top.regressions.length === 0 && passFail(top.report).failed < reference.failed;
-  const previous = { turn: top.turn, explanation: top.explanation, patch: top.patch, rejected: top.rejected, report: top.report, regressions: top.regressions, kept: helped };
+  const helped =
+    !top.rejected &&
+    !!top.report &&
+    !top.report.runError &&
+    top.regressions.length === 0 &&
+    passFail(top.report).failed < reference.failed;
+  const previous = {
+    turn: top.turn,
+    explanation: top.explanation,
+    patch: top.patch,
+    rejected: top.rejected,
+    report: top.report,
+    regressions: top.regressions,
+    kept: helped,
+  };
   if (!helped) return { next: { kept: new Map(), failing: goal.failing, previous } };
   const still = failingTests(top.report!, focusTests);
-  return { next: { kept: new Map(top.changes.map((c) => [c.path, c.after])), failing: still.length ? still : goal.failing, previous } };
+  return {
+    next: {
+      kept: new Map(top.changes.map((c) => [c.path, c.after])),
+      failing: still.length ? still : goal.failing,
+      previous,
+    },
+  };
 }

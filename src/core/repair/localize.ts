@@ -93,7 +93,9 @@ async function addTestCode(found: Findings, test: TestCaseResult): Promise<void>
   const defs = await findTestDefinitions(text, test.file, lang);
   const def =
     defs.find((d) => d.kind === 'test' && (d.fullName === name || d.name === name || test.id.endsWith(d.fullName))) ??
-    (test.line ? defs.find((d) => d.kind === 'test' && d.range.startLine <= test.line! && test.line! <= d.range.endLine) : undefined);
+    (test.line
+      ? defs.find((d) => d.kind === 'test' && d.range.startLine <= test.line! && test.line! <= d.range.endLine)
+      : undefined);
   if (!def || found.tests.length >= MAX_SNIPPETS) return;
   const snippet = text.slice(def.range.startIndex, def.range.endIndex);
   found.tests.push({
@@ -149,7 +151,8 @@ async function snippetsOf(found: Findings): Promise<Localization> {
   for (const fn of found.functions.values()) byFile.set(fn.file, [...(byFile.get(fn.file) ?? []), fn]);
   const focusFiles = [...new Set([...byFile.keys(), ...found.wholeFiles])];
   const code: CodeSnippet[] = [];
-  for (const file of focusFiles) code.push(...fileSnippets(file, (await found.read(file)) ?? '', byFile.get(file) ?? []));
+  for (const file of focusFiles)
+    code.push(...fileSnippets(file, (await found.read(file)) ?? '', byFile.get(file) ?? []));
   return { tests: found.tests, code, focusFiles };
 }
 

@@ -57,8 +57,15 @@ async function repairInSession(session: RepairSession, options: RepairOptions): 
   let state: TurnState = { kept: new Map(), failing: task.goal.failing };
   for (let turn = 1; turn <= maxTurns; turn++) {
     const verified = await runTurn(session, task, turn, state);
-    const decision = decide({ verified, state, baseline: task.baseline, goal: task.goal, focusTests: session.settings.focusTests });
-    if ('fixed' in decision) return { status: 'fixed', message: `fixed in ${turn} turn${turn > 1 ? 's' : ''}`, best: decision.fixed };
+    const decision = decide({
+      verified,
+      state,
+      baseline: task.baseline,
+      goal: task.goal,
+      focusTests: session.settings.focusTests,
+    });
+    if ('fixed' in decision)
+      return { status: 'fixed', message: `fixed in ${turn} turn${turn > 1 ? 's' : ''}`, best: decision.fixed };
     state = decision.next;
   }
   return { status: 'unfixed', message: `not fixed after ${maxTurns} turn${maxTurns > 1 ? 's' : ''}` };

@@ -45,7 +45,14 @@ export async function setUpProject(projectRoot: string, testCommand?: string): P
 /** Runs the project's tests in `root`: the base copy, or a candidate's clone of it. */
 export function runTestsIn(project: ProjectSetup, root: string, limits: TestRunLimits): Promise<TestReport> {
   const runner = limits.runner ?? new ProcessRunner();
-  return runTests({ runner, root, adapter: project.adapter, command: project.command, timeoutMs: limits.timeoutMs, signal: limits.signal });
+  return runTests({
+    runner,
+    root,
+    adapter: project.adapter,
+    command: project.command,
+    timeoutMs: limits.timeoutMs,
+    signal: limits.signal,
+  });
 }
 
 export interface TestRunOnce {
@@ -55,7 +62,9 @@ export interface TestRunOnce {
 }
 
 /** Runs a project's tests once, the way a repair runs its baseline: in a throw-away copy. */
-export async function runTestsOnce(options: TestRunLimits & { projectRoot: string; testCommand?: string }): Promise<TestRunOnce> {
+export async function runTestsOnce(
+  options: TestRunLimits & { projectRoot: string; testCommand?: string },
+): Promise<TestRunOnce> {
   const project = await setUpProject(options.projectRoot, options.testCommand);
   try {
     const report = await runTestsIn(project, project.sandbox.root, options);
@@ -79,12 +88,21 @@ export interface RepairGoal {
 
 export function repairGoal(baseline: TestReport, focusTests?: string[]): RepairGoal {
   const stalled: TestCaseResult | undefined = baseline.timedOut
-    ? { id: STALLED_RUN_ID, name: 'the test run', status: 'errored', message: baseline.runError ?? 'the tests timed out', details: baseline.output, frames: [] }
+    ? {
+        id: STALLED_RUN_ID,
+        name: 'the test run',
+        status: 'errored',
+        message: baseline.runError ?? 'the tests timed out',
+        details: baseline.output,
+        frames: [],
+      }
     : undefined;
   const failing = [...failingTests(baseline, focusTests), ...(stalled ? [stalled] : [])];
   const originallyPassing = new Set(baseline.tests.filter((t) => t.status === 'passed').map((t) => t.id));
   // With a killed run there is no telling which tests failed, so the user's choice (if any) stands.
-  const focus = new Set(stalled && focusTests?.length ? focusTests : failing.filter((t) => t !== stalled).map((t) => t.id));
+  const focus = new Set(
+    stalled && focusTests?.length ? focusTests : failing.filter((t) => t !== stalled).map((t) => t.id),
+  );
   return { failing, ...(stalled ? { stalled } : {}), originallyPassing, focus };
 }
 
@@ -123,7 +141,13 @@ export async function prepareRepair(
   session.emit({ type: 'baseline-finished', report: baseline, failing: goal.failing.map((t) => t.id) });
   // A run without results (and not killed) is a setup problem the model cannot fix.
   if (baseline.tests.length === 0 && !goal.stalled) {
-    return { ending: { status: 'error', message: baseline.runError ?? `no test results from \`${project.command}\``, errorKind: 'test-command' } };
+    return {
+      ending: {
+        status: 'error',
+        message: baseline.runError ?? `no test results from \`${project.command}\``,
+        errorKind: 'test-command',
+      },
+    };
   }
   if (goal.failing.length === 0) {
     const what = session.focused ? 'the selected tests already pass' : 'all tests already pass';

@@ -20,7 +20,12 @@ export interface TurnState {
 }
 
 /** Runs turn `turn` and returns its candidates, each verified (or rejected), in the order asked. */
-export async function runTurn(session: RepairSession, task: RepairTask, turn: number, state: TurnState): Promise<Candidate[]> {
+export async function runTurn(
+  session: RepairSession,
+  task: RepairTask,
+  turn: number,
+  state: TurnState,
+): Promise<Candidate[]> {
   session.checkCancelled();
   session.turns = turn;
   session.emit({ type: 'turn-started', turn, maxTurns: session.settings.maxTurns });
@@ -41,7 +46,12 @@ export async function runTurn(session: RepairSession, task: RepairTask, turn: nu
   session.checkCancelled();
 
   const verified = await mapLimit(replies, session.settings.verifyConcurrency, async ({ index, reply }) => {
-    const candidate = await verifyCandidate(session, task, state.kept, { turn, index, reply, focusFiles: located.focusFiles });
+    const candidate = await verifyCandidate(session, task, state.kept, {
+      turn,
+      index,
+      reply,
+      focusFiles: located.focusFiles,
+    });
     session.candidates.push(candidate);
     if (candidate.rejected) session.emit({ type: 'candidate-rejected', turn, candidate, reason: candidate.rejected });
     else session.emit({ type: 'candidate-verified', turn, candidate, ...passFail(candidate.report) });
@@ -52,7 +62,11 @@ export async function runTurn(session: RepairSession, task: RepairTask, turn: nu
 }
 
 /** Asks for the turn's candidates at once, streaming progress and counting tokens. */
-async function askForCandidates(session: RepairSession, turn: number, messages: ChatMessage[]): Promise<Array<{ index: number; reply: string }>> {
+async function askForCandidates(
+  session: RepairSession,
+  turn: number,
+  messages: ChatMessage[],
+): Promise<Array<{ index: number; reply: string }>> {
   const { model, candidatesPerTurn, temperature, signal } = session.settings;
   const prompt = messages[messages.length - 1]!.content;
   return Promise.all(
@@ -67,7 +81,13 @@ async function askForCandidates(session: RepairSession, turn: number, messages: 
         onDelta: (_text, chars) => session.emit({ type: 'request-streaming', turn, candidate: index, chars }),
       });
       session.recordResponse(turn, index, response);
-      session.emit({ type: 'request-finished', turn, candidate: index, usage: response.usage, reply: response.content });
+      session.emit({
+        type: 'request-finished',
+        turn,
+        candidate: index,
+        usage: response.usage,
+        reply: response.content,
+      });
       return { index, reply: response.content };
     }),
   );

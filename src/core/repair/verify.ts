@@ -29,7 +29,17 @@ export async function verifyCandidate(
 ): Promise<Candidate> {
   const parsed = parseReply(input.reply);
   const { turn, index, reply } = input;
-  const candidate: Candidate = { id: `t${turn}c${index}`, turn, index, explanation: parsed.explanation, reply, changes: [], patch: '', regressions: [], fixed: false };
+  const candidate: Candidate = {
+    id: `t${turn}c${index}`,
+    turn,
+    index,
+    explanation: parsed.explanation,
+    reply,
+    changes: [],
+    patch: '',
+    regressions: [],
+    fixed: false,
+  };
   let applied: AppliedEdits;
   try {
     applied = await applyReply(parsed.edits, task.code, kept, input.focusFiles);
@@ -60,8 +70,14 @@ interface AppliedEdits {
   onto: ReadonlyMap<string, string>;
 }
 
-async function applyReply(edits: Edit[], code: ProjectCode, kept: ReadonlyMap<string, string>, focusFiles: string[]): Promise<AppliedEdits> {
-  if (edits.length === 0) throw new PatchError('the reply contains no edit (no SEARCH/REPLACE block, diff or code block)');
+async function applyReply(
+  edits: Edit[],
+  code: ProjectCode,
+  kept: ReadonlyMap<string, string>,
+  focusFiles: string[],
+): Promise<AppliedEdits> {
+  if (edits.length === 0)
+    throw new PatchError('the reply contains no edit (no SEARCH/REPLACE block, diff or code block)');
   const applyTo = (readFile: ReadFile): Promise<FileChanges> =>
     applyEdits(edits, {
       readFile,
@@ -120,7 +136,11 @@ async function testChanges(task: RepairTask, changes: FileChange[], limits: Test
  * What a candidate's test run says: the tests it broke, and whether it is a fix (the run finished,
  * nothing broke, the focused tests pass, and, unless the user chose tests, no test fails).
  */
-export function judgeReport(report: TestReport, goal: RepairGoal, focused: boolean): { regressions: string[]; fixed: boolean } {
+export function judgeReport(
+  report: TestReport,
+  goal: RepairGoal,
+  focused: boolean,
+): { regressions: string[]; fixed: boolean } {
   const status = new Map(report.tests.map((t) => [t.id, t.status]));
   const regressions = [...goal.originallyPassing].filter((id) => {
     const now = status.get(id);
@@ -129,6 +149,12 @@ export function judgeReport(report: TestReport, goal: RepairGoal, focused: boole
   });
   const focusPass = [...goal.focus].every((id) => status.get(id) === 'passed');
   const anyFailing = report.tests.some(isFailing);
-  const fixed = !report.runError && !report.timedOut && report.tests.length > 0 && regressions.length === 0 && focusPass && (focused ? true : !anyFailing);
+  const fixed =
+    !report.runError &&
+    !report.timedOut &&
+    report.tests.length > 0 &&
+    regressions.length === 0 &&
+    focusPass &&
+    (focused ? true : !anyFailing);
   return { regressions, fixed };
 }

@@ -42,14 +42,23 @@ export function describeEvent(event: RepairEvent, context: { model?: string } = 
       return { line: `${subject}: request sent`, subject };
     }
     case 'request-streaming':
-      return { line: `candidate ${event.candidate}: receiving… ${event.chars} chars`, subject: `candidate ${event.candidate}` };
+      return {
+        line: `candidate ${event.candidate}: receiving… ${event.chars} chars`,
+        subject: `candidate ${event.candidate}`,
+      };
     case 'request-finished': {
       const subject = `candidate ${event.candidate}`;
       return { line: `${subject}: ${tokens(event.usage)}`, subject };
     }
     case 'candidate-rejected': {
       const subject = `candidate ${event.candidate.index}`;
-      return { line: `${subject}: rejected: ${event.reason}`, subject, fixed: false, problem: event.reason, why: why(event.candidate) };
+      return {
+        line: `${subject}: rejected: ${event.reason}`,
+        subject,
+        fixed: false,
+        problem: event.reason,
+        why: why(event.candidate),
+      };
     }
     case 'candidate-verified':
       return describeVerified(event.candidate);
@@ -73,22 +82,28 @@ function describeBaseline(report: TestReport, failing: string[]): EventText {
   const listed = failing.slice(0, LISTED_FAILURES).join(', ');
   const more = failing.length > LISTED_FAILURES ? ', …' : '';
   const outcome = report.tests.length || !report.runError ? counts : report.runError;
-  return { line: `before: ${outcome}${failing.length ? `; failing: ${listed}${more}` : ''}`, subject: 'before', counts };
+  return {
+    line: `before: ${outcome}${failing.length ? `; failing: ${listed}${more}` : ''}`,
+    subject: 'before',
+    counts,
+  };
 }
 
 function describeVerified(candidate: Candidate): EventText {
   const subject = `candidate ${candidate.index}`;
   const counts = candidate.report ? reportCounts(candidate.report) : 'no test results';
-  if (candidate.fixed) return { line: `${subject}: ${counts} (all pass)`, subject, counts, fixed: true, why: why(candidate) };
+  if (candidate.fixed)
+    return { line: `${subject}: ${counts} (all pass)`, subject, counts, fixed: true, why: why(candidate) };
   const problem = candidate.regressions.length
     ? `breaks ${plural(candidate.regressions.length, 'passing test')}`
-    : candidate.report?.runError ?? 'still failing';
+    : (candidate.report?.runError ?? 'still failing');
   return { line: `${subject}: ${counts} (${problem})`, subject, counts, fixed: false, problem, why: why(candidate) };
 }
 
 /** `fixed in 2 turns: 3 passed, 1 failed → 4 passed, 0 failed (2 requests, 1242+182 tokens, 2.4 s)` */
 export function describeResult(result: RepairResult): EventText {
-  const change = result.status === 'fixed' && result.patch ? `: ${passFail(result.before)} → ${passFail(result.after)}` : '';
+  const change =
+    result.status === 'fixed' && result.patch ? `: ${passFail(result.before)} → ${passFail(result.after)}` : '';
   const spent = `${plural(result.requests, 'request')}, ${tokens(result.usage)}, ${(result.durationMs / 1000).toFixed(1)} s`;
   const subject = result.status === 'unfixed' ? 'not fixed' : result.status;
   return { line: `${result.message}${change} (${spent})`, subject };

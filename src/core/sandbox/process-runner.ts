@@ -17,7 +17,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const GROUP_POLL_MS = 20;
 
 /** Builds the argv that runs a command (e.g. under an OS sandbox) instead of `/bin/sh -c command`. */
-export type WrapCommand = (request: { command: string; cwd: string; env: Record<string, string> }) => { file: string; args: string[] };
+export type WrapCommand = (request: { command: string; cwd: string; env: Record<string, string> }) => {
+  file: string;
+  args: string[];
+};
 
 export interface ProcessRunnerOptions {
   /** Time between SIGTERM and SIGKILL for the process group. */

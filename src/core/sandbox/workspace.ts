@@ -180,7 +180,8 @@ async function classify(entry: Dirent, full: string, rules: WalkRules): Promise<
 
 async function realDirectory(dir: string): Promise<string> {
   const real = await fs.realpath(dir).catch(() => undefined);
-  if (!real || !(await fs.stat(real)).isDirectory()) throw new SelfRepairError('no-project', `project folder not found: ${dir}`);
+  if (!real || !(await fs.stat(real)).isDirectory())
+    throw new SelfRepairError('no-project', `project folder not found: ${dir}`);
   return real;
 }
 
@@ -212,4 +213,3 @@ async function lexists(file: string): Promise<boolean> {
 function toPosix(rel: string): string {
   return rel.split(path.sep).join('/');
 }
-

@@ -11,7 +11,12 @@ export interface PytestResults {
 }
 
 /** Fills message, details, frames and expected/actual from a failure's message and trace text. */
-export function describeFailure(result: TestCaseResult, message: string | undefined, trace: string, root: string): void {
+export function describeFailure(
+  result: TestCaseResult,
+  message: string | undefined,
+  trace: string,
+  root: string,
+): void {
   const text = trace.trim();
   const errorLine = firstErrorLine(text);
   const firstLine = message?.trim().split('\n')[0]?.trim();

@@ -93,7 +93,12 @@ function nodeId(file: string | undefined, classname: string, name: string): stri
   const modulePath = file.replace(/\.py$/, '').split('/').join('.');
   // A collection error names the module itself (classname "", name "tests.test_x").
   if (!classname && name === modulePath) return file;
-  const classes = classname === modulePath ? '' : classname.startsWith(`${modulePath}.`) ? classname.slice(modulePath.length + 1) : '';
+  const classes =
+    classname === modulePath
+      ? ''
+      : classname.startsWith(`${modulePath}.`)
+        ? classname.slice(modulePath.length + 1)
+        : '';
   return [file, ...(classes ? classes.split('.') : []), name].join('::');
 }
 

@@ -1,4 +1,13 @@
-import { type Candidate, describeEvent, type EventText, isFailing, type RepairEvent, type RepairResult, reportCounts, type TestReport } from '../../core';
+import {
+  type Candidate,
+  describeEvent,
+  type EventText,
+  isFailing,
+  type RepairEvent,
+  type RepairResult,
+  reportCounts,
+  type TestReport,
+} from '../../core';
 import { failureReason } from './reason';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -22,7 +31,11 @@ export function formatRepairEvent(event: RepairEvent): LogLine[] {
     case 'baseline-started':
       return [info(text.line)];
     case 'baseline-finished':
-      return [info(`${text.subject}: ${text.counts}`), ...failures(event.report, new Set(event.failing)), ...runError(event.report)];
+      return [
+        info(`${text.subject}: ${text.counts}`),
+        ...failures(event.report, new Set(event.failing)),
+        ...runError(event.report),
+      ];
     case 'turn-started':
       return [info(`── ${text.subject} ──`)];
     case 'request-started':
@@ -54,7 +67,11 @@ function outcome(result: RepairResult, text: EventText): LogLine[] {
   const best = result.candidates.find((c) => !c.rejected) ?? result.candidates[0];
   if (best) {
     const tests = best.report ? `: ${reportCounts(best.report)}` : best.rejected ? `: rejected (${best.rejected})` : '';
-    lines.push(info(`best attempt: candidate ${best.index} of turn ${best.turn}${tests}${best.patch ? `\n${patchLines(best.patch)}` : ''}`));
+    lines.push(
+      info(
+        `best attempt: candidate ${best.index} of turn ${best.turn}${tests}${best.patch ? `\n${patchLines(best.patch)}` : ''}`,
+      ),
+    );
   }
   return lines;
 }
@@ -75,7 +92,8 @@ function runError(report: TestReport): LogLine[] {
 
 function explanationAndPatch(candidate: Candidate): LogLine[] {
   const lines: LogLine[] = [];
-  if (candidate.explanation.trim()) lines.push(info(`[explanation] candidate ${candidate.index}:\n${indent(candidate.explanation.trim())}`));
+  if (candidate.explanation.trim())
+    lines.push(info(`[explanation] candidate ${candidate.index}:\n${indent(candidate.explanation.trim())}`));
   if (candidate.patch) lines.push(info(`[patch] candidate ${candidate.index}:\n${patchLines(candidate.patch)}`));
   return lines;
 }
@@ -92,10 +110,18 @@ function verdict(candidate: Candidate, text: EventText): LogLine[] {
 }
 
 function indent(text: string): string {
-  return text.replace(/\s+$/, '').split('\n').map((line) => `    ${line}`).join('\n');
+  return text
+    .replace(/\s+$/, '')
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
 }
 
 /** The diff with the gutter before every line, so it stands apart from the log's own lines. */
 export function patchLines(patch: string): string {
-  return patch.replace(/\n$/, '').split('\n').map((line) => `${PATCH_GUTTER}${line}`).join('\n');
+  return patch
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) => `${PATCH_GUTTER}${line}`)
+    .join('\n');
 }

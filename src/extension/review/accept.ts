@@ -17,7 +17,11 @@ export interface Written {
  * edited since the repair started gets the candidate's hunks placed onto their text, or — when they
  * do not fit — nothing is written at all. Undefined, after saying why, when nothing was written.
  */
-export async function writeCandidate(folder: vscode.WorkspaceFolder, candidate: Candidate, log: Log): Promise<Written | undefined> {
+export async function writeCandidate(
+  folder: vscode.WorkspaceFolder,
+  candidate: Candidate,
+  log: Log,
+): Promise<Written | undefined> {
   const current = await currentTexts(folder, candidate.changes);
   const plan = await planAccept(candidate.changes, current);
   if (!plan.ok) {
@@ -32,12 +36,16 @@ export async function writeCandidate(folder: vscode.WorkspaceFolder, candidate: 
     return undefined;
   }
   const unsaved = await save(prepared.documents);
-  if (unsaved.length) log.warn(`the candidate is applied but VS Code did not save ${unsaved.join(', ')}; save it yourself`);
+  if (unsaved.length)
+    log.warn(`the candidate is applied but VS Code did not save ${unsaved.join(', ')}; save it yourself`);
   return { files: plan.files, unsaved };
 }
 
 /** Each changed file's text now: the open document's (unsaved edits included), else the disk's. */
-async function currentTexts(folder: vscode.WorkspaceFolder, changes: readonly FileChange[]): Promise<Map<string, string | undefined>> {
+async function currentTexts(
+  folder: vscode.WorkspaceFolder,
+  changes: readonly FileChange[],
+): Promise<Map<string, string | undefined>> {
   const current = new Map<string, string | undefined>();
   for (const change of changes) current.set(change.path, await currentText(fileUri(folder, change.path)));
   return current;
@@ -53,7 +61,10 @@ async function editFor(
   current: ReadonlyMap<string, string | undefined>,
 ): Promise<{ edit: vscode.WorkspaceEdit; documents: vscode.TextDocument[] } | undefined> {
   const edit = new vscode.WorkspaceEdit();
-  const metadata: vscode.WorkspaceEditEntryMetadata = { label: 'Self-repair: accept candidate', needsConfirmation: false };
+  const metadata: vscode.WorkspaceEditEntryMetadata = {
+    label: 'Self-repair: accept candidate',
+    needsConfirmation: false,
+  };
   const documents: vscode.TextDocument[] = [];
   for (const file of files) {
     const uri = fileUri(folder, file.path);
@@ -63,11 +74,18 @@ async function editFor(
     }
     const document = await vscode.workspace.openTextDocument(uri);
     if (document.getText() !== current.get(file.path)) {
-      void vscode.window.showErrorMessage(`Self-repair: ${file.path} changed while accepting; nothing was changed (try Accept again)`);
+      void vscode.window.showErrorMessage(
+        `Self-repair: ${file.path} changed while accepting; nothing was changed (try Accept again)`,
+      );
       return undefined;
     }
     const change = minimalEdit(document.getText(), file.text);
-    edit.replace(uri, new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)), change.text, metadata);
+    edit.replace(
+      uri,
+      new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)),
+      change.text,
+      metadata,
+    );
     documents.push(document);
   }
   return { edit, documents };
@@ -96,8 +114,12 @@ export function announceAccepted(written: Written): void {
   const files = written.files.map((f) => path.posix.basename(f.path)).join(', ') || 'no file (already applied)';
   const placed = rebased.length ? `, placed onto your edits in ${rebased.join(', ')}; run the tests to check` : '';
   if (written.unsaved.length) {
-    void vscode.window.showWarningMessage(`Self-repair: applied the candidate to ${files}${placed}, but ${written.unsaved.join(', ')} could not be saved: save it yourself. Undo reverts it.`);
+    void vscode.window.showWarningMessage(
+      `Self-repair: applied the candidate to ${files}${placed}, but ${written.unsaved.join(', ')} could not be saved: save it yourself. Undo reverts it.`,
+    );
   } else {
-    void vscode.window.showInformationMessage(`Self-repair: applied the candidate to ${files}${placed}. Undo reverts it.`);
+    void vscode.window.showInformationMessage(
+      `Self-repair: applied the candidate to ${files}${placed}. Undo reverts it.`,
+    );
   }
 }

@@ -44,7 +44,10 @@ export class CandidateReview extends Disposable {
     super();
     this.content = this._register(new CandidateContentProvider());
     this._register(
-      vscode.languages.registerHoverProvider({ scheme: CANDIDATE_SCHEME }, { provideHover: (document, position) => this.hover(document, position) }),
+      vscode.languages.registerHoverProvider(
+        { scheme: CANDIDATE_SCHEME },
+        { provideHover: (document, position) => this.hover(document, position) },
+      ),
     );
     this._register({ dispose: () => this.clearContext() });
   }
@@ -83,15 +86,33 @@ export class CandidateReview extends Disposable {
     const options: vscode.TextDocumentShowOptions = { preview: false };
     if (sides.length === 1) {
       const [only] = sides;
-      await vscode.commands.executeCommand('vscode.diff', only!.left, only!.right, diffTitle(only!.change.path, candidate, position, count), options);
+      await vscode.commands.executeCommand(
+        'vscode.diff',
+        only!.left,
+        only!.right,
+        diffTitle(only!.change.path, candidate, position, count),
+        options,
+      );
     } else if ((await vscode.commands.getCommands(true)).includes('vscode.changes')) {
-      await vscode.commands.executeCommand('vscode.changes', candidateLabel(candidate, position, count), sides.map((s) => [s.file, s.left, s.right]));
+      await vscode.commands.executeCommand(
+        'vscode.changes',
+        candidateLabel(candidate, position, count),
+        sides.map((s) => [s.file, s.left, s.right]),
+      );
     } else {
       for (const side of sides) {
-        await vscode.commands.executeCommand('vscode.diff', side.left, side.right, diffTitle(side.change.path, candidate, position, count), options);
+        await vscode.commands.executeCommand(
+          'vscode.diff',
+          side.left,
+          side.right,
+          diffTitle(side.change.path, candidate, position, count),
+          options,
+        );
       }
     }
-    this.log.info(`reviewing ${candidateLabel(candidate, position, count)}: ${candidate.changes.map((c) => c.path).join(', ')}`);
+    this.log.info(
+      `reviewing ${candidateLabel(candidate, position, count)}: ${candidate.changes.map((c) => c.path).join(', ')}`,
+    );
     void this.notify(session, candidate, position, count);
   }
 
@@ -201,13 +222,21 @@ export class CandidateReview extends Disposable {
     const tabs = vscode.window.tabGroups.all
       .flatMap((group) => group.tabs)
       .filter((tab) => {
-        const input = tab.input as { uri?: unknown; original?: unknown; modified?: unknown; textDiffs?: Array<{ modified?: unknown }>; viewType?: string };
+        const input = tab.input as {
+          uri?: unknown;
+          original?: unknown;
+          modified?: unknown;
+          textDiffs?: Array<{ modified?: unknown }>;
+          viewType?: string;
+        };
         if (input instanceof vscode.TabInputTextDiff || input instanceof vscode.TabInputText) {
           return ours(input instanceof vscode.TabInputText ? input.uri : input.modified);
         }
         // The multi-file diff (vscode.changes) and the markdown preview have no typed input in VS Code 1.90.
         if (Array.isArray(input?.textDiffs)) return input.textDiffs.some((d) => ours(d.modified));
-        return /markdown\.preview/.test(input?.viewType ?? '') && /Self-repair candidate \d+ of \d+\.md/.test(tab.label);
+        return (
+          /markdown\.preview/.test(input?.viewType ?? '') && /Self-repair candidate \d+ of \d+\.md/.test(tab.label)
+        );
       });
     if (tabs.length) await vscode.window.tabGroups.close(tabs);
   }

@@ -37,7 +37,11 @@ export class TestDiscovery extends Disposable {
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const adapter = await adapterFor(folder);
       if (!adapter) continue;
-      const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, SOURCE_GLOB), EXCLUDE_GLOB, 10_000);
+      const uris = await vscode.workspace.findFiles(
+        new vscode.RelativePattern(folder, SOURCE_GLOB),
+        EXCLUDE_GLOB,
+        10_000,
+      );
       for (const uri of uris) {
         if (this.fileItem(folder, adapter, uri)) seen.add(uri.toString());
       }
@@ -56,14 +60,23 @@ export class TestDiscovery extends Disposable {
   }
 
   /** The file's item, made when the adapter calls it a test file of a language it runs. */
-  private fileItem(folder: vscode.WorkspaceFolder, adapter: FrameworkAdapter, uri: vscode.Uri): vscode.TestItem | undefined {
+  private fileItem(
+    folder: vscode.WorkspaceFolder,
+    adapter: FrameworkAdapter,
+    uri: vscode.Uri,
+  ): vscode.TestItem | undefined {
     const existing = this.tree.fileItem(uri);
     if (existing) return existing;
     const rel = relativePath(folder, uri);
     const lang = rel ? languageForFile(rel) : undefined;
-    if (!rel || !lang || (lang === 'python') !== (adapter.id === 'pytest') || !adapter.isTestFile(rel)) return undefined;
+    if (!rel || !lang || (lang === 'python') !== (adapter.id === 'pytest') || !adapter.isTestFile(rel))
+      return undefined;
     const several = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
-    return this.tree.addFile({ folder, file: rel, framework: adapter.id }, several ? `${folder.name}/${rel}` : rel, uri);
+    return this.tree.addFile(
+      { folder, file: rel, framework: adapter.id },
+      several ? `${folder.name}/${rel}` : rel,
+      uri,
+    );
   }
 }
 

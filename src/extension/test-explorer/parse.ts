@@ -44,7 +44,9 @@ export class TestFileParser {
     }
     const lines = new LineIndex(text);
     const uri = fileItem.uri;
-    fileItem.children.replace(nestDefinitions(definitions, data.framework, data.file).map((node) => this.itemOf(node, data, uri, lines)));
+    fileItem.children.replace(
+      nestDefinitions(definitions, data.framework, data.file).map((node) => this.itemOf(node, data, uri, lines)),
+    );
   }
 
   private itemOf(node: TestNode, file: ItemData, uri: vscode.Uri, lines: LineIndex): vscode.TestItem {
@@ -54,7 +56,8 @@ export class TestFileParser {
     const end = lines.at(definition.range.endIndex);
     item.range = new vscode.Range(start.line, start.character, end.line, end.character);
     item.sortText = String(definition.range.startLine).padStart(8, '0');
-    if (definition.kind === 'suite') item.children.replace(node.children.map((child) => this.itemOf(child, file, uri, lines)));
+    if (definition.kind === 'suite')
+      item.children.replace(node.children.map((child) => this.itemOf(child, file, uri, lines)));
     return item;
   }
 }

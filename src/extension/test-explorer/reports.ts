@@ -17,7 +17,12 @@ export class TestReports {
    * Shows a report on the items: results outside `scope` (tests that ran but were not asked for) are
    * left out. Returns the items that got a result.
    */
-  async report(run: vscode.TestRun, folder: vscode.WorkspaceFolder, report: TestReport, scope?: Set<vscode.TestItem>): Promise<Set<vscode.TestItem>> {
+  async report(
+    run: vscode.TestRun,
+    folder: vscode.WorkspaceFolder,
+    report: TestReport,
+    scope?: Set<vscode.TestItem>,
+  ): Promise<Set<vscode.TestItem>> {
     const output = report.output.trim();
     if (output) run.appendOutput(`${output.replace(/\r?\n/g, '\r\n')}\r\n`);
     const reported = new Set<vscode.TestItem>();
@@ -56,12 +61,21 @@ export class TestReports {
   }
 
   /** The item a result belongs to; a test tree-sitter could not see (a computed name) gets an item of its own. */
-  private itemFor(folder: vscode.WorkspaceFolder, framework: string, result: TestCaseResult, index: Map<string, vscode.TestItem>): vscode.TestItem | undefined {
+  private itemFor(
+    folder: vscode.WorkspaceFolder,
+    framework: string,
+    result: TestCaseResult,
+    index: Map<string, vscode.TestItem>,
+  ): vscode.TestItem | undefined {
     const known = index.get(result.id) ?? index.get(baseTestId(result.id));
     if (known || !result.file) return known;
     const fileItem = index.get(result.file);
     if (!fileItem?.uri) return undefined;
-    const item = this.tree.createItem({ folder, file: result.file, testId: result.id, framework }, result.name, fileItem.uri);
+    const item = this.tree.createItem(
+      { folder, file: result.file, testId: result.id, framework },
+      result.name,
+      fileItem.uri,
+    );
     if (result.line) item.range = new vscode.Range(result.line - 1, 0, result.line - 1, 0);
     fileItem.children.add(item);
     index.set(result.id, item);
@@ -69,7 +83,12 @@ export class TestReports {
   }
 }
 
-function showResult(run: vscode.TestRun, folder: vscode.WorkspaceFolder, item: vscode.TestItem, result: TestCaseResult): void {
+function showResult(
+  run: vscode.TestRun,
+  folder: vscode.WorkspaceFolder,
+  item: vscode.TestItem,
+  result: TestCaseResult,
+): void {
   switch (result.status) {
     case 'passed':
       run.passed(item, result.durationMs);

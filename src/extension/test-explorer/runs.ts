@@ -64,7 +64,11 @@ export class TestRuns {
     return [...byFolder.values()];
   }
 
-  private async runFolder(run: vscode.TestRun, { folder, roots, excluded }: FolderRun, token: vscode.CancellationToken): Promise<void> {
+  private async runFolder(
+    run: vscode.TestRun,
+    { folder, roots, excluded }: FolderRun,
+    token: vscode.CancellationToken,
+  ): Promise<void> {
     const scope = await this.scopeOf(roots, excluded);
     const leaves = [...scope].filter((item) => item.children.size === 0 && this.tree.dataOf(item)?.testId);
     leaves.forEach((item) => run.started(item));
@@ -73,7 +77,9 @@ export class TestRuns {
     const abort = abortOn(token);
     try {
       const { report, command } = await runProjectTests(folder, readSettings(folder.uri), abort.signal);
-      this.log.info(`Test Explorer run in ${folder.name} (${report.framework}): ${command} — ${report.counts.passed} passed, ${report.counts.failed + report.counts.errored} failed`);
+      this.log.info(
+        `Test Explorer run in ${folder.name} (${report.framework}): ${command} — ${report.counts.passed} passed, ${report.counts.failed + report.counts.errored} failed`,
+      );
       const reported = await this.reports.report(run, folder, report, scope);
       for (const item of leaves) if (!reported.has(item)) run.skipped(item);
       if (!abort.signal.aborted) this.failures.update(folder, report);
@@ -87,7 +93,10 @@ export class TestRuns {
   }
 
   /** The roots and everything under them (their files parsed first), less what the request excluded. */
-  private async scopeOf(roots: readonly vscode.TestItem[], excluded: ReadonlySet<vscode.TestItem>): Promise<Set<vscode.TestItem>> {
+  private async scopeOf(
+    roots: readonly vscode.TestItem[],
+    excluded: ReadonlySet<vscode.TestItem>,
+  ): Promise<Set<vscode.TestItem>> {
     await Promise.all(roots.map((item) => this.parser.resolveWithin(item)));
     const scope = new Set<vscode.TestItem>();
     const collect = (item: vscode.TestItem): void => {

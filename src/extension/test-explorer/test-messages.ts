@@ -10,7 +10,11 @@ type StackFrameConstructor = new (label: string, uri?: vscode.Uri, position?: vs
  * A failed or errored test's message: a diff when the framework reported expected and actual
  * values, placed at the failing line of the test file, with the stack trace where VS Code shows one.
  */
-export function failureMessages(folder: vscode.WorkspaceFolder, result: TestCaseResult, item: vscode.TestItem): vscode.TestMessage[] {
+export function failureMessages(
+  folder: vscode.WorkspaceFolder,
+  result: TestCaseResult,
+  item: vscode.TestItem,
+): vscode.TestMessage[] {
   const summary = result.message ?? result.details ?? result.status;
   const message =
     result.expected !== undefined && result.actual !== undefined
@@ -29,8 +33,14 @@ export function failureMessages(folder: vscode.WorkspaceFolder, result: TestCase
 }
 
 function stackFrame(Ctor: StackFrameConstructor, folder: vscode.WorkspaceFolder, frame: StackFrame): unknown {
-  const uri = frame.inProject ? fileUri(folder, frame.file) : path.isAbsolute(frame.file) ? vscode.Uri.file(frame.file) : undefined;
-  const label = frame.functionName ? `${frame.functionName} (${frame.file}:${frame.line})` : `${frame.file}:${frame.line}`;
+  const uri = frame.inProject
+    ? fileUri(folder, frame.file)
+    : path.isAbsolute(frame.file)
+      ? vscode.Uri.file(frame.file)
+      : undefined;
+  const label = frame.functionName
+    ? `${frame.functionName} (${frame.file}:${frame.line})`
+    : `${frame.file}:${frame.line}`;
   return new Ctor(label, uri, uri ? framePosition(frame) : undefined);
 }
 

@@ -9,13 +9,33 @@ import { countTests, type TestReport, type TestStatus } from '../../../src/core/
 /** A report as a run would give it: ids with their status. */
 function report(statuses: Record<string, TestStatus>, extra: Partial<TestReport> = {}): TestReport {
   const tests = Object.entries(statuses).map(([id, status]) => ({ id, name: id, status, frames: [] }));
-  return { framework: 'pytest', tests, counts: countTests(tests), exitCode: 1, timedOut: false, output: '', durationMs: 1, ...extra };
+  return {
+    framework: 'pytest',
+    tests,
+    counts: countTests(tests),
+    exitCode: 1,
+    timedOut: false,
+    output: '',
+    durationMs: 1,
+    ...extra,
+  };
 }
 
 let next = 0;
 function candidate(fields: Partial<Candidate>): Candidate {
   next++;
-  return { id: `t1c${next}`, turn: 1, index: next, explanation: `attempt ${next}`, reply: '', changes: [], patch: 'x'.repeat(next), regressions: [], fixed: false, ...fields };
+  return {
+    id: `t1c${next}`,
+    turn: 1,
+    index: next,
+    explanation: `attempt ${next}`,
+    reply: '',
+    changes: [],
+    patch: 'x'.repeat(next),
+    regressions: [],
+    fixed: false,
+    ...fields,
+  };
 }
 
 const baseline = report({ a: 'failed', b: 'failed', c: 'passed' });
@@ -30,12 +50,20 @@ describe('decide stage: rank, then fixed, keep or reset', () => {
     const helps = candidate({ report: report({ a: 'passed', b: 'failed', c: 'passed' }) });
     const helpsLonger = candidate({ report: report({ a: 'passed', b: 'failed', c: 'passed' }), patch: 'y'.repeat(99) });
     const fixed = candidate({ report: report({ a: 'passed', b: 'passed', c: 'passed' }), fixed: true });
-    assert.deepEqual(rankCandidates([rejected, breaks, helpsLonger, helps, fixed]), [fixed, helps, helpsLonger, breaks, rejected]);
+    assert.deepEqual(rankCandidates([rejected, breaks, helpsLonger, helps, fixed]), [
+      fixed,
+      helps,
+      helpsLonger,
+      breaks,
+      rejected,
+    ]);
   });
 
   it('ends with the best candidate when it is a fix', () => {
     const fixed = candidate({ report: report({ a: 'passed', b: 'passed', c: 'passed' }), fixed: true });
-    assert.deepEqual(decide({ verified: [candidate({ rejected: 'no edit' }), fixed], state: start, baseline, goal }), { fixed });
+    assert.deepEqual(decide({ verified: [candidate({ rejected: 'no edit' }), fixed], state: start, baseline, goal }), {
+      fixed,
+    });
   });
 
   it('keeps a change that fixed some failures without breaking anything, and shows the model what still fails', () => {
@@ -43,19 +71,45 @@ describe('decide stage: rank, then fixed, keep or reset', () => {
     const decision = decide({ verified: [helps], state: start, baseline, goal });
     assert.ok('next' in decision);
     assert.deepEqual([...decision.next.kept], [['src/m.py', 'half\n']]);
-    assert.deepEqual(decision.next.failing.map((t) => t.id), ['b']);
+    assert.deepEqual(
+      decision.next.failing.map((t) => t.id),
+      ['b'],
+    );
     assert.equal(decision.next.previous?.kept, true);
     assert.equal(decision.next.previous?.explanation, helps.explanation);
   });
 
   it('starts again from the original code after a change that broke a test, was rejected, or did not help', () => {
-    const kept: TurnState = { kept: new Map([['src/m.py', 'half\n']]), failing: [goal.failing[1]!], previous: { turn: 1, explanation: '', patch: '', report: report({ a: 'passed', b: 'failed', c: 'passed' }), regressions: [], kept: true } };
+    const kept: TurnState = {
+      kept: new Map([['src/m.py', 'half\n']]),
+      failing: [goal.failing[1]!],
+      previous: {
+        turn: 1,
+        explanation: '',
+        patch: '',
+        report: report({ a: 'passed', b: 'failed', c: 'passed' }),
+        regressions: [],
+        kept: true,
+      },
+    };
     const cases: Array<[string, Candidate, TurnState]> = [
-      ['breaks', candidate({ report: report({ a: 'passed', b: 'passed', c: 'failed' }), regressions: ['c'], changes: change('b\n') }), start],
+      [
+        'breaks',
+        candidate({
+          report: report({ a: 'passed', b: 'passed', c: 'failed' }),
+          regressions: ['c'],
+          changes: change('b\n'),
+        }),
+        start,
+      ],
       ['rejected', candidate({ rejected: 'the changed code does not parse' }), start],
       ['run error', candidate({ report: report({}, { runError: 'collection failed' }) }), start],
       // Measured against the kept change, one failure left: still one is no better.
-      ['no better than the kept change', candidate({ report: report({ a: 'passed', b: 'failed', c: 'passed' }), changes: change('other\n') }), kept],
+      [
+        'no better than the kept change',
+        candidate({ report: report({ a: 'passed', b: 'failed', c: 'passed' }), changes: change('other\n') }),
+        kept,
+      ],
     ];
     for (const [what, top, state] of cases) {
       const decision = decide({ verified: [top], state, baseline, goal });
@@ -75,18 +129,36 @@ describe('decide stage: rank, then fixed, keep or reset', () => {
 
 describe('judgeReport (a candidate run against the goal)', () => {
   it('is a fix only when the run finished, every test passes and nothing broke', () => {
-    assert.deepEqual(judgeReport(report({ a: 'passed', b: 'passed', c: 'passed' }), goal, false), { regressions: [], fixed: true });
-    assert.deepEqual(judgeReport(report({ a: 'passed', b: 'failed', c: 'passed' }), goal, false), { regressions: [], fixed: false });
-    assert.deepEqual(judgeReport(report({ a: 'passed', b: 'passed', c: 'failed' }), goal, false), { regressions: ['c'], fixed: false });
-    assert.deepEqual(judgeReport(report({ a: 'passed', b: 'passed', c: 'passed' }, { timedOut: true }), goal, false).fixed, false);
+    assert.deepEqual(judgeReport(report({ a: 'passed', b: 'passed', c: 'passed' }), goal, false), {
+      regressions: [],
+      fixed: true,
+    });
+    assert.deepEqual(judgeReport(report({ a: 'passed', b: 'failed', c: 'passed' }), goal, false), {
+      regressions: [],
+      fixed: false,
+    });
+    assert.deepEqual(judgeReport(report({ a: 'passed', b: 'passed', c: 'failed' }), goal, false), {
+      regressions: ['c'],
+      fixed: false,
+    });
+    assert.deepEqual(
+      judgeReport(report({ a: 'passed', b: 'passed', c: 'passed' }, { timedOut: true }), goal, false).fixed,
+      false,
+    );
   });
 
   it('counts a passing test missing from a run with results as broken', () => {
-    assert.deepEqual(judgeReport(report({ a: 'passed', b: 'passed' }), goal, false), { regressions: ['c'], fixed: false });
+    assert.deepEqual(judgeReport(report({ a: 'passed', b: 'passed' }), goal, false), {
+      regressions: ['c'],
+      fixed: false,
+    });
   });
 
   it('with focus tests, other failures that were failing already do not block the fix', () => {
     const focused = repairGoal(baseline, ['a']);
-    assert.deepEqual(judgeReport(report({ a: 'passed', b: 'failed', c: 'passed' }), focused, true), { regressions: [], fixed: true });
+    assert.deepEqual(judgeReport(report({ a: 'passed', b: 'failed', c: 'passed' }), focused, true), {
+      regressions: [],
+      fixed: true,
+    });
   });
 });

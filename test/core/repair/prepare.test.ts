@@ -37,7 +37,10 @@ describe('prepare stage (framework, command, copy, baseline)', function () {
       assert.equal(project.adapter.id, 'pytest');
       assert.match(project.command, /^python3? -m pytest$/);
       assert.notEqual(project.sandbox.root, copy.root);
-      assert.equal(await project.sandbox.readFile('stats/core.py'), await readFile(path.join(copy.root, 'stats/core.py'), 'utf8'));
+      assert.equal(
+        await project.sandbox.readFile('stats/core.py'),
+        await readFile(path.join(copy.root, 'stats/core.py'), 'utf8'),
+      );
       await project.sandbox.dispose();
       assert.equal(existsSync(project.sandbox.root), false, 'the copy is gone once disposed');
     } finally {
@@ -61,7 +64,10 @@ describe('prepare stage (framework, command, copy, baseline)', function () {
     const folder = await mkdtemp(path.join(os.tmpdir(), 'self-repair-test-'));
     try {
       await writeFile(path.join(folder, 'notes.txt'), 'no tests here\n');
-      await assert.rejects(setUpProject(folder), (error: Error) => /could not tell which test framework/.test(error.message) && !error.message.includes('\n'));
+      await assert.rejects(
+        setUpProject(folder),
+        (error: Error) => /could not tell which test framework/.test(error.message) && !error.message.includes('\n'),
+      );
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
@@ -92,7 +98,10 @@ describe('prepare stage (framework, command, copy, baseline)', function () {
       const { task } = prepared;
       assert.equal(session.project, task.project);
       assert.equal(session.baseline, task.baseline);
-      assert.deepEqual(task.goal.failing.map((t) => t.id), ['tests/test_core.py::test_mean']);
+      assert.deepEqual(
+        task.goal.failing.map((t) => t.id),
+        ['tests/test_core.py::test_mean'],
+      );
       assert.deepEqual([...task.goal.focus], ['tests/test_core.py::test_mean']);
       assert.equal(task.goal.originallyPassing.size, 3);
       assert.equal(task.goal.stalled, undefined);
@@ -137,7 +146,12 @@ describe('repairGoal', () => {
   const report = (tests: ReturnType<typeof test>[], timedOut = false): TestReport => ({
     framework: 'pytest',
     tests,
-    counts: { passed: tests.filter((t) => t.status === 'passed').length, failed: tests.filter((t) => t.status === 'failed').length, errored: 0, skipped: 0 },
+    counts: {
+      passed: tests.filter((t) => t.status === 'passed').length,
+      failed: tests.filter((t) => t.status === 'failed').length,
+      errored: 0,
+      skipped: 0,
+    },
     exitCode: timedOut ? null : 1,
     timedOut,
     output: 'partial output',
@@ -147,7 +161,10 @@ describe('repairGoal', () => {
 
   it('with focus tests, only those count as failing and must pass', () => {
     const goal = repairGoal(report([test('a', 'failed'), test('b', 'failed'), test('c', 'passed')]), ['b']);
-    assert.deepEqual(goal.failing.map((t) => t.id), ['b']);
+    assert.deepEqual(
+      goal.failing.map((t) => t.id),
+      ['b'],
+    );
     assert.deepEqual([...goal.focus], ['b']);
     assert.deepEqual([...goal.originallyPassing], ['c']);
   });
@@ -156,7 +173,10 @@ describe('repairGoal', () => {
     const goal = repairGoal(report([test('a', 'passed')], true), ['x']);
     assert.equal(goal.stalled?.id, STALLED_RUN_ID);
     assert.equal(goal.stalled?.message, 'tests timed out after 4 s');
-    assert.deepEqual(goal.failing.map((t) => t.id), [STALLED_RUN_ID]);
+    assert.deepEqual(
+      goal.failing.map((t) => t.id),
+      [STALLED_RUN_ID],
+    );
     assert.deepEqual([...goal.focus], ['x']);
   });
 });

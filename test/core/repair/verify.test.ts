@@ -42,10 +42,17 @@ describe('verifying a candidate (real edits, real pytest runs)', function () {
     assert.equal(candidate.rejected, undefined);
     assert.equal(candidate.fixed, true);
     assert.deepEqual(candidate.report?.counts, { passed: 4, failed: 0, errored: 0, skipped: 0 });
-    assert.deepEqual(candidate.changes.map((c) => c.path), ['stats/core.py']);
+    assert.deepEqual(
+      candidate.changes.map((c) => c.path),
+      ['stats/core.py'],
+    );
     assert.match(candidate.patch, /^\+\s+return sum\(xs\) \/ len\(xs\)$/m);
     assert.match(candidate.explanation, /comes out as 3\.0/);
-    assert.equal(await task.code.readOriginal('stats/core.py').then((t) => t?.includes('(len(xs) - 1)')), true, 'the base copy is unchanged');
+    assert.equal(
+      await task.code.readOriginal('stats/core.py').then((t) => t?.includes('(len(xs) - 1)')),
+      true,
+      'the base copy is unchanged',
+    );
   });
 
   it('names the tests a change breaks', async () => {

@@ -41,7 +41,10 @@ describe('the node --test reporter', () => {
         const url = `${DATA_URL}${encodeURIComponent(await readFile(BUNDLED, 'utf8'))}`;
         const reportPath = path.join(project, 'report.jsonl');
         const args = ['--test', `--test-reporter=${url}`, `--test-reporter-destination=${reportPath}`, 'sum.test.mjs'];
-        const exitCode = await run('node', args, { cwd: project }).then(() => 0, (error: { code: number }) => error.code);
+        const exitCode = await run('node', args, { cwd: project }).then(
+          () => 0,
+          (error: { code: number }) => error.code,
+        );
         const report = nodeTestAdapter.parse({
           projectRoot: project,
           command: 'node --test',

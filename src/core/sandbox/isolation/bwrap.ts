@@ -39,7 +39,10 @@ function coverArgs(target: string, kind: 'dir' | 'file'): string[] {
  * namespace (the host's processes, and so their environment and arguments, are out of sight), a private
  * /tmp, the secrets covered, and only `cwd` and `writable` writable. Order matters: later mounts win.
  */
-export function bwrapArgs(profile: BwrapProfile, request: { command: string; cwd: string; env?: Record<string, string> }): string[] {
+export function bwrapArgs(
+  profile: BwrapProfile,
+  request: { command: string; cwd: string; env?: Record<string, string> },
+): string[] {
   const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
   for (const secret of existingSecrets(profile.home)) args.push(...coverArgs(secret.path, secret.kind));
   for (const socket of HOST_SOCKETS) {
@@ -84,7 +87,11 @@ const probes = new Map<string, Promise<Availability>>();
 
 /** Whether bubblewrap can make its namespaces here; asked once per process and executable. */
 export function probeBwrap(bwrap = findOnPath('bwrap')): Promise<Availability> {
-  if (!bwrap) return Promise.resolve({ available: false, reason: 'bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)' });
+  if (!bwrap)
+    return Promise.resolve({
+      available: false,
+      reason: 'bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)',
+    });
   let probe = probes.get(bwrap);
   if (!probe) {
     probe = runProbe(bwrap);
@@ -107,7 +114,12 @@ function runProbe(bwrap: string): Promise<Availability> {
 
 /** bubblewrap's complaint in one line, with the usual cause named when it is the known one. */
 export function describeRefusal(stderr: string): string {
-  const said = stderr.trim().split('\n').pop()?.replace(/^bwrap:\s*/, '') || 'it exited with an error';
+  const said =
+    stderr
+      .trim()
+      .split('\n')
+      .pop()
+      ?.replace(/^bwrap:\s*/, '') || 'it exited with an error';
   // Ubuntu 24.04's AppArmor either refuses the uid map or lets the namespace be made without capabilities,
   // which bubblewrap first notices when it sets up the loopback device.
   const refused = /uid map|gid map|new namespace|user namespace|loopback: Failed RTM_NEWADDR/i.test(said);

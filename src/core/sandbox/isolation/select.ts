@@ -47,7 +47,8 @@ export async function selectIsolation(options: IsolationOptions): Promise<Isolat
   if (options.mode === 'off') return plain('the sandbox is turned off');
   const found = await strongestAvailable(options);
   if (found.kind !== 'none') return { kind: found.kind, runner: runnerWith(options, found.wrap) };
-  if (options.mode === 'strict') throw new IsolationError(`sandbox "strict" needs an OS sandbox, and none is available: ${found.reason}`);
+  if (options.mode === 'strict')
+    throw new IsolationError(`sandbox "strict" needs an OS sandbox, and none is available: ${found.reason}`);
   return plain(`no OS sandbox: ${found.reason}`);
 }
 

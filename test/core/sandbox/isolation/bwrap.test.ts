@@ -2,7 +2,13 @@ import { strict as assert } from 'node:assert';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { bwrapArgs, DEFAULT_SANDBOX_LIMITS, describeRefusal, probeBwrap, type BwrapProfile } from '../../../../src/core/sandbox/isolation';
+import {
+  bwrapArgs,
+  DEFAULT_SANDBOX_LIMITS,
+  describeRefusal,
+  probeBwrap,
+  type BwrapProfile,
+} from '../../../../src/core/sandbox/isolation';
 
 /** The value that follows each occurrence of `flag` (pairs such as `--tmpfs X`). */
 function valuesAfter(args: string[], flag: string, count = 1): string[][] {
@@ -24,7 +30,14 @@ describe('bubblewrap profile', () => {
     await mkdir(path.join(home, '.config', 'gcloud'), { recursive: true });
     await writeFile(path.join(home, '.npmrc'), '//registry/:_authToken=secret\n');
     await writeFile(path.join(home, '.git-credentials'), 'https://u:p@host\n');
-    profile = { bwrap: '/usr/bin/bwrap', network: false, projectRoot: '/home/u/project', writable: [], home, limits: DEFAULT_SANDBOX_LIMITS };
+    profile = {
+      bwrap: '/usr/bin/bwrap',
+      network: false,
+      projectRoot: '/home/u/project',
+      writable: [],
+      home,
+      limits: DEFAULT_SANDBOX_LIMITS,
+    };
   });
   after(() => rm(home, { recursive: true, force: true }));
 
@@ -44,7 +57,9 @@ describe('bubblewrap profile', () => {
     assert.ok(tmpfs.includes(path.join(home, '.ssh')));
     assert.ok(tmpfs.includes(path.join(home, '.config', 'gcloud')));
     assert.ok(!tmpfs.includes(path.join(home, '.aws')), 'a missing folder needs no cover');
-    const nulled = valuesAfter(args, '--ro-bind', 2).filter(([src]) => src === '/dev/null').map(([, dest]) => dest);
+    const nulled = valuesAfter(args, '--ro-bind', 2)
+      .filter(([src]) => src === '/dev/null')
+      .map(([, dest]) => dest);
     assert.deepEqual(nulled.sort(), [path.join(home, '.git-credentials'), path.join(home, '.npmrc')].sort());
   });
 
@@ -66,7 +81,10 @@ describe('bubblewrap profile', () => {
 
   it('mounts the engine\u2019s report folder named in the environment back in, writable', () => {
     const report = path.join(os.tmpdir(), 'self-repair-report-Xy12');
-    const args = bwrapArgs(profile, { ...request, env: { NODE_OPTIONS: `--test-reporter-destination=${report}/r.jsonl` } });
+    const args = bwrapArgs(profile, {
+      ...request,
+      env: { NODE_OPTIONS: `--test-reporter-destination=${report}/r.jsonl` },
+    });
     assert.deepEqual(valuesAfter(args, '--bind-try', 2), [[report, report]]);
   });
 
@@ -82,7 +100,10 @@ describe('bubblewrap profile', () => {
       assert.match(reason, /AppArmor/);
       assert.ok(!reason.includes('\n'));
     }
-    assert.match(describeRefusal('bwrap: Unknown option --foo\n'), /^bubblewrap does not work here \(Unknown option --foo\)$/);
+    assert.match(
+      describeRefusal('bwrap: Unknown option --foo\n'),
+      /^bubblewrap does not work here \(Unknown option --foo\)$/,
+    );
     assert.match(describeRefusal("bwrap: Can't mkdir /x: Permission denied\n"), /^bubblewrap does not work here/);
   });
 

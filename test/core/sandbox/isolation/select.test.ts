@@ -16,22 +16,44 @@ describe('selectIsolation', () => {
     const isolation = await selectIsolation({ mode: 'off', network: false, projectRoot: work });
     assert.equal(isolation.kind, 'none');
     assert.equal(isolation.reason, 'the sandbox is turned off');
-    const result = await isolation.runner.run({ command: 'echo plain > out.txt && cat out.txt', cwd: work, timeoutMs: 30_000 });
+    const result = await isolation.runner.run({
+      command: 'echo plain > out.txt && cat out.txt',
+      cwd: work,
+      timeoutMs: 30_000,
+    });
     assert.equal(result.stdout, 'plain\n');
   });
 
   it('auto without bubblewrap: falls back to none and names why', async () => {
-    const isolation = await selectIsolation({ mode: 'auto', network: false, projectRoot: work, bwrap: '/nonexistent/bwrap', platform: 'linux' });
+    const isolation = await selectIsolation({
+      mode: 'auto',
+      network: false,
+      projectRoot: work,
+      bwrap: '/nonexistent/bwrap',
+      platform: 'linux',
+    });
     assert.equal(isolation.kind, 'none');
     assert.equal(isolation.reason, 'no OS sandbox: bubblewrap not found at /nonexistent/bwrap');
   });
 
   it('strict without a sandbox: refuses with one line', async () => {
     await assert.rejects(
-      selectIsolation({ mode: 'strict', network: false, projectRoot: work, bwrap: '/nonexistent/bwrap', platform: 'linux' }),
-      (error: Error) => error instanceof IsolationError && /^sandbox "strict" needs an OS sandbox, and none is available: bubblewrap not found/.test(error.message) && !error.message.includes('\n'),
+      selectIsolation({
+        mode: 'strict',
+        network: false,
+        projectRoot: work,
+        bwrap: '/nonexistent/bwrap',
+        platform: 'linux',
+      }),
+      (error: Error) =>
+        error instanceof IsolationError &&
+        /^sandbox "strict" needs an OS sandbox, and none is available: bubblewrap not found/.test(error.message) &&
+        !error.message.includes('\n'),
     );
-    await assert.rejects(selectIsolation({ mode: 'strict', network: false, projectRoot: work, platform: 'freebsd' }), /sandbox-exec is macOS only \(this is freebsd\)/);
+    await assert.rejects(
+      selectIsolation({ mode: 'strict', network: false, projectRoot: work, platform: 'freebsd' }),
+      /sandbox-exec is macOS only \(this is freebsd\)/,
+    );
   });
 
   it('auto on Linux: bubblewrap, whose commands see their own PID namespace and write only their folder', async function () {

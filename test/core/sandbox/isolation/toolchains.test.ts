@@ -2,13 +2,23 @@ import { strict as assert } from 'node:assert';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createSandbox, selectIsolation, type CommandRunner } from '../../../../src/core/sandbox';
-import { nodeTestAdapter, pytestAdapter, runTests, type FrameworkAdapter, type TestReport } from '../../../../src/core/testing';
+import {
+  nodeTestAdapter,
+  pytestAdapter,
+  runTests,
+  type FrameworkAdapter,
+  type TestReport,
+} from '../../../../src/core/testing';
 import { copyProject } from '../../../support/projects';
 import { requireBwrap } from './backends';
 
 /** What a repair reads from a run: every test's id and status, and whether the run itself failed. */
 function outcome(report: TestReport) {
-  return { tests: report.tests.map((t) => `${t.id} ${t.status}`).sort(), runError: report.runError, timedOut: report.timedOut };
+  return {
+    tests: report.tests.map((t) => `${t.id} ${t.status}`).sort(),
+    runError: report.runError,
+    timedOut: report.timedOut,
+  };
 }
 
 async function run(runner: CommandRunner, projectRoot: string, adapter: FrameworkAdapter, command: string) {
@@ -54,7 +64,11 @@ describe('toolchains under bubblewrap: the same results as without a sandbox', f
     try {
       const isolation = await selectIsolation({ mode: 'strict', network: false, projectRoot: project.root });
       const cacheDir = path.join(os.homedir(), '.cache', 'self-repair-pytest-probe');
-      const result = await isolation.runner.run({ command: `python3 -m pytest -q -o cache_dir=${cacheDir}`, cwd: sandbox.root, timeoutMs: 90_000 });
+      const result = await isolation.runner.run({
+        command: `python3 -m pytest -q -o cache_dir=${cacheDir}`,
+        cwd: sandbox.root,
+        timeoutMs: 90_000,
+      });
       assert.equal(result.exitCode, 1, result.output);
       assert.match(result.output, /1 failed, 3 passed/);
       assert.match(result.output, /PytestCacheWarning/);

@@ -9,3 +9,6 @@ export {
   type CreateSandboxOptions,
   type ListProjectFilesOptions,
 } from './workspace';
+export { VIEW_ENV, type SandboxViewChoice } from './views';
+export { launchFor } from './overlay';
+export { composeWraps, shellWrap, type Launch, type Wrap, type WrapRequest } from './wrap';

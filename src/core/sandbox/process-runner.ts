@@ -2,7 +2,9 @@ import { stat } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CappedOutput } from './capped-output';
 import { sandboxEnv } from './env';
+import { launchFor } from './overlay';
 import type { CommandRunner, RunRequest, RunResult } from './types';
+import type { Wrap } from './wrap';
 
 /*
  * execa is ESM-only and is loaded with import() on purpose: the package is CommonJS, and under tsx (tests)
@@ -19,6 +21,8 @@ const GROUP_POLL_MS = 20;
 export interface ProcessRunnerOptions {
   /** Time between SIGTERM and SIGKILL for the process group. */
   killGraceMs?: number;
+  /** Turns the command into the program to start (e.g. under bubblewrap); default: /bin/sh -c. */
+  wrap?: Wrap;
 }
 
 /**
@@ -29,9 +33,11 @@ export interface ProcessRunnerOptions {
 export class ProcessRunner implements CommandRunner {
   readonly name = 'process';
   private readonly killGraceMs: number;
+  private readonly wrap?: Wrap;
 
   constructor(options: ProcessRunnerOptions = {}) {
     this.killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+    this.wrap = options.wrap;
   }
 
   async run(request: RunRequest): Promise<RunResult> {
@@ -54,7 +60,9 @@ export class ProcessRunner implements CommandRunner {
     if (signal?.aborted) return finish({ exitCode: null, timedOut: false, cancelled: true });
 
     const { execa } = await import('execa');
-    const subprocess = execa('/bin/sh', ['-c', command], {
+    // An overlay sandbox's root is only a view inside its namespace: launchFor enters it (outermost).
+    const launch = launchFor({ command, cwd, ...(request.env ? { env: request.env } : {}) }, this.wrap);
+    const subprocess = execa(launch.file, launch.args, {
       cwd,
       env: sandboxEnv(process.env, request.env),
       extendEnv: false,

@@ -12,6 +12,8 @@ import {
   type Sandbox,
   type Wrap,
 } from '../../../src/core/sandbox';
+import { runTests, selectAdapter } from '../../../src/core/testing';
+import { FIXTURE_PROJECTS, hashTree } from '../../support/projects';
 import { snapshot, write } from './helpers';
 
 const OVERLAY = { view: 'overlay' } as const;
@@ -195,4 +197,36 @@ describe('sandbox workspace (overlay view)', function () {
     assert.equal(await sandbox.readFile('in-view.txt'), 'boxed\n');
     assert.equal(existsSync(path.join(project, 'escape.txt')), false);
   });
+});
+
+describe('sample projects through an overlay view and through a copy', function () {
+  const runner = new ProcessRunner();
+  const outcome = async (name: string, view: 'overlay' | 'copy') => {
+    const root = path.join(FIXTURE_PROJECTS, name);
+    const sandbox = await createSandbox(root, { view });
+    try {
+      const adapter = await selectAdapter(root);
+      const report = await runTests({ runner, root: sandbox.root, adapter, command: await adapter.defaultCommand(root), timeoutMs: 60_000 });
+      const tests = report.tests.map((t) => ({ id: t.id, status: t.status, file: t.file, line: t.line, message: t.message }));
+      return { kind: sandbox.kind, counts: report.counts, runError: report.runError, tests };
+    } finally {
+      await sandbox.dispose();
+    }
+  };
+
+  for (const name of ['python-buggy', 'js-buggy']) {
+    it(`${name}: the same results, test by test`, async function () {
+      const before = await hashTree(path.join(FIXTURE_PROJECTS, name));
+      const overlay = await outcome(name, 'overlay').catch((error: Error) => error);
+      if (overlay instanceof Error) {
+        console.log(`      (skipped: ${overlay.message})`);
+        return this.skip();
+      }
+      const copy = await outcome(name, 'copy');
+      assert.equal(overlay.kind, 'overlay');
+      assert.ok(copy.tests.length > 0 && copy.tests.some((t) => t.status === 'failed'), 'the sample has a failing test');
+      assert.deepEqual({ ...overlay, kind: 'copy' }, copy);
+      assert.deepEqual(await hashTree(path.join(FIXTURE_PROJECTS, name)), before);
+    });
+  }
 });

@@ -123,13 +123,18 @@ async function main(): Promise<void> {
 
     const sandboxTimes: number[] = [];
     const copyTimes: number[] = [];
+    const plainTimes: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       const target = path.join(scratch, `copy${i}`);
       copyTimes.push(await timed(() => run('cp', ['-r', root, target])));
       await rm(target, { recursive: true, force: true });
       sandboxTimes.push(await timed(() => sandboxAndTrivialCommand(root, runner)));
-      console.log(`round ${i + 1}/${ROUNDS}: cp -r ${copyTimes[i]!.toFixed(0)} ms, sandbox + \`ls\` + dispose ${sandboxTimes[i]!.toFixed(1)} ms`);
+      // The same command without a sandbox: what the machine's load alone costs.
+      plainTimes.push(await timed(() => runner.run({ command: 'ls > /dev/null', cwd: root, timeoutMs: 60_000 })));
+      const figures = [`cp -r ${copyTimes[i]!.toFixed(0)} ms`, `sandbox + \`ls\` + dispose ${sandboxTimes[i]!.toFixed(1)} ms`, `\`ls\` alone ${plainTimes[i]!.toFixed(1)} ms`];
+      console.log(`round ${i + 1}/${ROUNDS}: ${figures.join(', ')}`);
     }
+    console.log(`\`ls\` without a sandbox, median: ${median(plainTimes).toFixed(1)} ms`);
     console.log(`${CLONES} clones of one sandbox, made and removed: ${(await clonesOfOne(root)).toFixed(0)} ms`);
     const sandboxMsMedian = round(median(sandboxTimes));
     const copyMsMedian = round(median(copyTimes));

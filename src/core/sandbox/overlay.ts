@@ -14,8 +14,7 @@ const MAX_LINK_HOPS = 40;
 /**
  * Runs inside a new user + mount namespace: mounts the overlay at the view's root, shows the view at the
  * project's own path too (so absolute paths, `..` and links into the project never reach the user's files),
- * then starts the command in a nested user namespace as the user's own uid. The nesting also locks the
- * mounts: the command cannot unmount them to get at what lies below.
+ * then starts the command.
  */
 const ENTER_SCRIPT = [
   'mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3,userxattr" "$4" || exit 125',
@@ -28,16 +27,25 @@ const ENTER_SCRIPT = [
 /** The program line that runs `request` (as `inner` starts it) inside the overlay of `layers` over `lower`. */
 export function overlayLaunch(layers: OverlayLayers, lower: string, request: WrapRequest, inner: Wrap, unshare: string): Launch {
   const launch = inner(request);
-  const uid = String(process.getuid?.() ?? 0);
-  const gid = String(process.getgid?.() ?? 0);
   return {
     file: unshare,
     args: [
       '--user', '--map-root-user', '--mount', '--',
       '/bin/sh', '-c', ENTER_SCRIPT, 'self-repair-view', lower, layers.upper, layers.work, layers.root, request.cwd,
-      unshare, '--user', `--map-user=${uid}`, `--map-group=${gid}`, '--', launch.file, ...launch.args,
+      ...asOwnUser(unshare), launch.file, ...launch.args,
     ],
   };
+}
+
+/**
+ * Mounting needs root in the namespace; the command runs as the user's own uid again, in a nested user
+ * namespace, which also locks the mounts so it cannot unmount them to get at what lies below. A user who
+ * is root already gains nothing from either and is spared the extra program.
+ */
+function asOwnUser(unshare: string): string[] {
+  const uid = process.getuid?.() ?? 0;
+  if (uid === 0) return [];
+  return [unshare, '--user', `--map-user=${uid}`, `--map-group=${process.getgid?.() ?? uid}`, '--'];
 }
 
 /** Views whose commands must enter their namespace, by root; see launchFor. */

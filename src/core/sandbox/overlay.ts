@@ -163,7 +163,8 @@ export class OverlaySandbox implements Sandbox {
     for (let hops = 0; pending.length > 0; ) {
       const rel = [...done, pending[0]!].join('/');
       const upper = await lstatIfAny(path.join(this.layers.upper, rel));
-      const entry = upper && !isWhiteout(upper) ? upper : !upper && lowerVisible ? await lstatIfAny(path.join(this.lower, rel)) : undefined;
+      const lower = !upper && lowerVisible ? await lstatIfAny(path.join(this.lower, rel)) : undefined;
+      const entry = upper && isWhiteout(upper) ? undefined : (upper ?? lower);
       layer = entry ? (upper ? 'upper' : 'lower') : undefined;
       if (upper && !upper.isDirectory()) lowerVisible = false;
       if (!entry) return { rel: [...done, ...pending].join('/') };

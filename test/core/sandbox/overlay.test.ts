@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
@@ -196,6 +197,68 @@ describe('sandbox workspace (overlay view)', function () {
     assert.equal(result.stdout, 'def add(a, b):\n    return a - b\nread-only\n');
     assert.equal(await sandbox.readFile('in-view.txt'), 'boxed\n');
     assert.equal(existsSync(path.join(project, 'escape.txt')), false);
+  });
+});
+
+describe('dependency folders through an overlay view', function () {
+  let scratch: string;
+  const runner = new ProcessRunner();
+  beforeEach(async () => {
+    scratch = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'overlay-deps-')));
+  });
+  afterEach(() => fs.rm(scratch, { recursive: true, force: true }));
+
+  const runTestsIn = async (project: string) => {
+    const sandbox = await createSandbox(project, { view: 'overlay' }).catch((error: Error) => error);
+    if (sandbox instanceof Error) return sandbox;
+    try {
+      const adapter = await selectAdapter(project);
+      return await runTests({ runner, root: sandbox.root, adapter, command: await adapter.defaultCommand(project), timeoutMs: 120_000 });
+    } finally {
+      await sandbox.dispose();
+    }
+  };
+
+  it('node_modules resolves in the view, and what a test writes there stays in the view', async function () {
+    const project = path.join(scratch, 'js');
+    await write(project, {
+      'package.json': '{ "name": "demo", "private": true }\n',
+      'node_modules/dep/package.json': '{ "name": "dep", "main": "index.js" }\n',
+      'node_modules/dep/index.js': 'module.exports = 41;\n',
+      'test/dep.test.js': [
+        "const test = require('node:test'); const assert = require('node:assert'); const fs = require('node:fs'); const path = require('node:path');",
+        "test('dep resolves from the view', () => {",
+        "  assert.equal(require('dep') + 1, 42);",
+        "  const file = require.resolve('dep');",
+        "  assert.ok(file.startsWith(process.cwd()), file);",
+        "  fs.writeFileSync(file, 'module.exports = 0;');",
+        "  fs.writeFileSync(path.join(fs.realpathSync(path.dirname(file)), '..', 'added.js'), '');",
+        '});',
+      ].join('\n'),
+    });
+    const before = await snapshot(project);
+    const report = await runTestsIn(project);
+    if (report instanceof Error) return this.skip();
+    assert.deepEqual(report.tests.map((t) => [t.name, t.status]), [['dep resolves from the view', 'passed']], report.output);
+    assert.deepEqual(await snapshot(project), before);
+  });
+
+  it('a project .venv runs with its prefix in the view, and Python writes nothing into the real one', async function () {
+    const project = path.join(scratch, 'py');
+    await write(project, { 'tests/test_env.py': [
+      'import os, sys, helper',
+      'def test_prefix_in_view():',
+      '    assert sys.prefix.startswith(os.getcwd()), sys.prefix',
+      '    assert helper.VALUE == 42',
+    ].join('\n') + '\n' });
+    execFileSync('python3', ['-m', 'venv', '--system-site-packages', '--without-pip', path.join(project, '.venv')]);
+    const site = execFileSync(path.join(project, '.venv/bin/python'), ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'], { encoding: 'utf8' }).trim();
+    await fs.writeFile(path.join(site, 'helper.py'), 'VALUE = 42\n');
+    const before = await snapshot(project);
+    const report = await runTestsIn(project);
+    if (report instanceof Error) return this.skip();
+    assert.deepEqual(report.tests.map((t) => [t.name, t.status]), [['test_prefix_in_view', 'passed']], report.output);
+    assert.deepEqual(await snapshot(project), before, 'no __pycache__ or anything else in the real project or its .venv');
   });
 });
 

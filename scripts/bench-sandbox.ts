@@ -59,15 +59,23 @@ async function buildWorkspace(root: string): Promise<Tree> {
   for (let d = 0; d < SOURCE_DIRS; d++) {
     await mkdir(path.join(root, 'src', `pkg${d}`), { recursive: true });
     const files = Array.from({ length: SOURCE_FILES_PER_DIR }, (_, f) =>
-      put(`src/pkg${d}/module${f}.js`, `// module ${d}/${f}\nexports.value = ${d * 1000 + f};\n`.repeat(1 + ((d + f) % 40))),
+      put(
+        `src/pkg${d}/module${f}.js`,
+        `// module ${d}/${f}\nexports.value = ${d * 1000 + f};\n`.repeat(1 + ((d + f) % 40)),
+      ),
     );
     await Promise.all(files);
   }
   for (let p = 0; p < PACKAGES; p++) {
     await mkdir(path.join(root, 'node_modules', `dep${p}`, 'lib'), { recursive: true });
-    await put(`node_modules/dep${p}/package.json`, JSON.stringify({ name: `dep${p}`, version: '1.0.0', main: 'lib/f0.js' }));
+    await put(
+      `node_modules/dep${p}/package.json`,
+      JSON.stringify({ name: `dep${p}`, version: '1.0.0', main: 'lib/f0.js' }),
+    );
     await Promise.all(
-      Array.from({ length: FILES_PER_PACKAGE - 1 }, (_, f) => put(`node_modules/dep${p}/lib/f${f}.js`, `module.exports = ${f};\n`.repeat(30))),
+      Array.from({ length: FILES_PER_PACKAGE - 1 }, (_, f) =>
+        put(`node_modules/dep${p}/lib/f${f}.js`, `module.exports = ${f};\n`.repeat(30)),
+      ),
     );
   }
   return tree;
@@ -89,7 +97,8 @@ async function sandboxAndTrivialCommand(root: string, runner: ProcessRunner): Pr
   const sandbox = await createSandbox(root);
   try {
     const result = await runner.run({ command: 'ls > /dev/null', cwd: sandbox.root, timeoutMs: 60_000 });
-    if (result.exitCode !== 0) throw new Error(`trivial command failed in the ${sandbox.kind} sandbox: ${result.output.trim()}`);
+    if (result.exitCode !== 0)
+      throw new Error(`trivial command failed in the ${sandbox.kind} sandbox: ${result.output.trim()}`);
     return sandbox.kind;
   } finally {
     await sandbox.dispose();
@@ -114,12 +123,16 @@ async function main(): Promise<void> {
   try {
     const building = performance.now();
     const tree = await buildWorkspace(root);
-    console.log(`workspace: ${tree.files} files, ${(tree.bytes / 1e6).toFixed(0)} MB (built in ${((performance.now() - building) / 1000).toFixed(1)} s)`);
+    console.log(
+      `workspace: ${tree.files} files, ${(tree.bytes / 1e6).toFixed(0)} MB (built in ${((performance.now() - building) / 1000).toFixed(1)} s)`,
+    );
     const runner = new ProcessRunner();
     // The first sandbox of a process probes what the machine allows; later ones reuse the answer.
     const probing = performance.now();
     const kind = await sandboxAndTrivialCommand(root, runner);
-    console.log(`sandbox kind: ${kind} (the first one, with the probe: ${(performance.now() - probing).toFixed(0)} ms)`);
+    console.log(
+      `sandbox kind: ${kind} (the first one, with the probe: ${(performance.now() - probing).toFixed(0)} ms)`,
+    );
 
     const sandboxTimes: number[] = [];
     const copyTimes: number[] = [];
@@ -131,14 +144,26 @@ async function main(): Promise<void> {
       sandboxTimes.push(await timed(() => sandboxAndTrivialCommand(root, runner)));
       // The same command without a sandbox: what the machine's load alone costs.
       plainTimes.push(await timed(() => runner.run({ command: 'ls > /dev/null', cwd: root, timeoutMs: 60_000 })));
-      const figures = [`cp -r ${copyTimes[i]!.toFixed(0)} ms`, `sandbox + \`ls\` + dispose ${sandboxTimes[i]!.toFixed(1)} ms`, `\`ls\` alone ${plainTimes[i]!.toFixed(1)} ms`];
+      const figures = [
+        `cp -r ${copyTimes[i]!.toFixed(0)} ms`,
+        `sandbox + \`ls\` + dispose ${sandboxTimes[i]!.toFixed(1)} ms`,
+        `\`ls\` alone ${plainTimes[i]!.toFixed(1)} ms`,
+      ];
       console.log(`round ${i + 1}/${ROUNDS}: ${figures.join(', ')}`);
     }
     console.log(`\`ls\` without a sandbox, median: ${median(plainTimes).toFixed(1)} ms`);
     console.log(`${CLONES} clones of one sandbox, made and removed: ${(await clonesOfOne(root)).toFixed(0)} ms`);
     const sandboxMsMedian = round(median(sandboxTimes));
     const copyMsMedian = round(median(copyTimes));
-    console.log(JSON.stringify({ files: tree.files, bytes: tree.bytes, sandboxMsMedian, copyMsMedian, ratio: round(copyMsMedian / sandboxMsMedian) }));
+    console.log(
+      JSON.stringify({
+        files: tree.files,
+        bytes: tree.bytes,
+        sandboxMsMedian,
+        copyMsMedian,
+        ratio: round(copyMsMedian / sandboxMsMedian),
+      }),
+    );
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

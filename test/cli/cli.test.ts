@@ -14,7 +14,8 @@ const MODEL = 'scripted-coder';
 function cleanEnv(extra: Record<string, string> = {}): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
   // SELF_REPAIR_SANDBOX_VIEW stays, so that the suite can be run with each kind of sandbox.
-  for (const name of Object.keys(env)) if (/^(SELF_REPAIR_|OPENAI_)/.test(name) && name !== 'SELF_REPAIR_SANDBOX_VIEW') env[name] = undefined;
+  for (const name of Object.keys(env))
+    if (/^(SELF_REPAIR_|OPENAI_)/.test(name) && name !== 'SELF_REPAIR_SANDBOX_VIEW') env[name] = undefined;
   return { ...env, ...extra };
 }
 
@@ -22,7 +23,14 @@ function cleanEnv(extra: Record<string, string> = {}): Record<string, string | u
 async function execa(
   file: string,
   args: string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; extendEnv?: boolean; input?: string; reject?: boolean; timeout?: number } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    extendEnv?: boolean;
+    input?: string;
+    reject?: boolean;
+    timeout?: number;
+  } = {},
 ): Promise<{ exitCode?: number; stdout: string; stderr: string }> {
   const { execa: run } = await import('execa');
   const result = await run(file, args, { ...options, encoding: 'utf8' });
@@ -54,11 +62,30 @@ describe('self-repair CLI (the bundled dist/cli.js as a child process)', functio
     try {
       const before = await hashTree(project.root);
       const run = await withServer([reply('python-mean-search-replace')], (server) =>
-        cli(['repair', project.root, '--test', 'python3 -m pytest', '--base-url', server.url, '--model', MODEL, '--json']),
+        cli([
+          'repair',
+          project.root,
+          '--test',
+          'python3 -m pytest',
+          '--base-url',
+          server.url,
+          '--model',
+          MODEL,
+          '--json',
+        ]),
       );
       assert.equal(run.exitCode, 0, run.stderr);
       const out = JSON.parse(run.stdout);
-      assert.deepEqual(Object.keys(out).sort(), ['after', 'before', 'durationMs', 'patch', 'requests', 'status', 'turns', 'usage']);
+      assert.deepEqual(Object.keys(out).sort(), [
+        'after',
+        'before',
+        'durationMs',
+        'patch',
+        'requests',
+        'status',
+        'turns',
+        'usage',
+      ]);
       assert.equal(out.status, 'fixed');
       assert.equal(out.turns, 1);
       assert.equal(out.requests, 1);
@@ -92,7 +119,7 @@ describe('self-repair CLI (the bundled dist/cli.js as a child process)', functio
     }
   });
 
-  it('--apply writes the fix, after which the project\'s own tests pass', async () => {
+  it("--apply writes the fix, after which the project's own tests pass", async () => {
     const project = await copyProject('js-buggy');
     try {
       const run = await withServer([reply('js-total-whole-file')], (server) =>
@@ -158,7 +185,9 @@ describe('self-repair CLI (the bundled dist/cli.js as a child process)', functio
     });
 
     it('an unknown model', async () => {
-      const run = await withServer([], (server) => cli(['repair', project.root, '--base-url', server.url, '--model', 'gpt-nope', '--json']));
+      const run = await withServer([], (server) =>
+        cli(['repair', project.root, '--base-url', server.url, '--model', 'gpt-nope', '--json']),
+      );
       assert.equal(run.exitCode, 2);
       assert.equal(JSON.parse(run.stdout).status, 'error');
       assert.match(JSON.parse(run.stdout).message, /unknown model "gpt-nope"/);
@@ -166,7 +195,14 @@ describe('self-repair CLI (the bundled dist/cli.js as a child process)', functio
     });
 
     it('a test command that does not exist', async () => {
-      const run = await cli(['repair', project.root, '--test', 'no-such-test-runner --all', '--base-url', 'http://127.0.0.1:9/v1']);
+      const run = await cli([
+        'repair',
+        project.root,
+        '--test',
+        'no-such-test-runner --all',
+        '--base-url',
+        'http://127.0.0.1:9/v1',
+      ]);
       assert.equal(run.exitCode, 2);
       oneLine(run.stderr, /test command not found: no-such-test-runner/);
     });

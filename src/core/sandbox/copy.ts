@@ -1,7 +1,15 @@
 import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { classify, isInside, lexists, resolveInside, walkProjectFiles, type ListProjectFilesOptions, type WalkRules } from './tree';
+import {
+  classify,
+  isInside,
+  lexists,
+  resolveInside,
+  walkProjectFiles,
+  type ListProjectFilesOptions,
+  type WalkRules,
+} from './tree';
 import type { Sandbox } from './types';
 
 interface CopyRules extends WalkRules {

@@ -1,6 +1,11 @@
 export * from './types';
 export { sandboxEnv, isSecretName } from './env';
-export { ProcessRunner, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_KILL_GRACE_MS, type ProcessRunnerOptions } from './process-runner';
+export {
+  ProcessRunner,
+  DEFAULT_MAX_OUTPUT_BYTES,
+  DEFAULT_KILL_GRACE_MS,
+  type ProcessRunnerOptions,
+} from './process-runner';
 export {
   createSandbox,
   cloneSandbox,

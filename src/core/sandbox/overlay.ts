@@ -25,14 +25,33 @@ const ENTER_SCRIPT = [
 ].join('\n');
 
 /** The program line that runs `request` (as `inner` starts it) inside the overlay of `layers` over `lower`. */
-export function overlayLaunch(layers: OverlayLayers, lower: string, request: WrapRequest, inner: Wrap, unshare: string): Launch {
+export function overlayLaunch(
+  layers: OverlayLayers,
+  lower: string,
+  request: WrapRequest,
+  inner: Wrap,
+  unshare: string,
+): Launch {
   const launch = inner(request);
   return {
     file: unshare,
     args: [
-      '--user', '--map-root-user', '--mount', '--',
-      '/bin/sh', '-c', ENTER_SCRIPT, 'self-repair-view', lower, layers.upper, layers.work, layers.root, request.cwd,
-      ...asOwnUser(unshare), launch.file, ...launch.args,
+      '--user',
+      '--map-root-user',
+      '--mount',
+      '--',
+      '/bin/sh',
+      '-c',
+      ENTER_SCRIPT,
+      'self-repair-view',
+      lower,
+      layers.upper,
+      layers.work,
+      layers.root,
+      request.cwd,
+      ...asOwnUser(unshare),
+      launch.file,
+      ...launch.args,
     ],
   };
 }
@@ -118,19 +137,22 @@ export class OverlaySandbox implements Sandbox {
   async readFile(relPath: string): Promise<string> {
     const where = await this.locate(relPath);
     if ('outside' in where) return fs.readFile(where.outside, 'utf8');
-    if (!where.layer) throw Object.assign(new Error(`ENOENT: no such file in the sandbox: ${relPath}`), { code: 'ENOENT' });
+    if (!where.layer)
+      throw Object.assign(new Error(`ENOENT: no such file in the sandbox: ${relPath}`), { code: 'ENOENT' });
     return fs.readFile(path.join(where.layer === 'upper' ? this.layers.upper : this.lower, where.rel), 'utf8');
   }
 
   async writeFile(relPath: string, content: string): Promise<void> {
     const where = await this.locate(relPath);
-    if ('outside' in where) throw new Error(`cannot write ${relPath}: it leads outside the sandbox (through a symlink)`);
+    if ('outside' in where)
+      throw new Error(`cannot write ${relPath}: it leads outside the sandbox (through a symlink)`);
     const target = path.join(this.layers.upper, where.rel);
     await this.clearWhiteouts(where.rel);
     await fs.mkdir(path.dirname(target), { recursive: true });
     await fs.writeFile(target, content, 'utf8');
     // A copied-up file keeps its mode (an executable script stays executable).
-    if (where.layer === 'lower') await fs.chmod(target, (await fs.stat(path.join(this.lower, where.rel))).mode & 0o7777);
+    if (where.layer === 'lower')
+      await fs.chmod(target, (await fs.stat(path.join(this.lower, where.rel))).mode & 0o7777);
   }
 
   async listFiles(options: ListProjectFilesOptions = {}): Promise<string[]> {
@@ -160,7 +182,7 @@ export class OverlaySandbox implements Sandbox {
     let done: string[] = [];
     let lowerVisible = true;
     let layer: 'upper' | 'lower' | undefined;
-    for (let hops = 0; pending.length > 0; ) {
+    for (let hops = 0; pending.length > 0;) {
       const rel = [...done, pending[0]!].join('/');
       const upper = await lstatIfAny(path.join(this.layers.upper, rel));
       const lower = !upper && lowerVisible ? await lstatIfAny(path.join(this.lower, rel)) : undefined;
@@ -172,7 +194,8 @@ export class OverlaySandbox implements Sandbox {
         if (++hops > MAX_LINK_HOPS) throw new Error(`too many symbolic links in the sandbox path: ${relPath}`);
         const linkPath = path.join(layer === 'upper' ? this.layers.upper : this.lower, rel);
         const target = this.inView(path.resolve(path.join(this.root, ...done), await fs.readlink(linkPath)));
-        if (target !== this.root && !isInside(this.root, target)) return { outside: path.join(target, ...pending.slice(1)) };
+        if (target !== this.root && !isInside(this.root, target))
+          return { outside: path.join(target, ...pending.slice(1)) };
         pending = [...toPosix(path.relative(this.root, target)).split('/').filter(Boolean), ...pending.slice(1)];
         done = [];
         lowerVisible = true;
@@ -185,7 +208,9 @@ export class OverlaySandbox implements Sandbox {
 
   /** Inside the namespace the project's own path shows the view, so absolute links into it stay in the view. */
   private inView(target: string): string {
-    return target === this.lower || isInside(this.lower, target) ? path.join(this.root, path.relative(this.lower, target)) : target;
+    return target === this.lower || isInside(this.lower, target)
+      ? path.join(this.root, path.relative(this.lower, target))
+      : target;
   }
 
   /** A whiteout on the way to a written file would keep hiding it; the lower folder shows through again. */

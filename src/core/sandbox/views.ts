@@ -27,7 +27,9 @@ export async function chooseView(source: string, tmpDir: string, request: ViewRe
   const reasons: string[] = [];
   if (wanted === 'auto' || wanted === 'overlay') {
     // An overlay shows the whole project; leaving paths out takes a copy.
-    const refused = request.exclude.length ? 'some paths are excluded' : await overlayRefusal(source, tmpDir, request.unshare);
+    const refused = request.exclude.length
+      ? 'some paths are excluded'
+      : await overlayRefusal(source, tmpDir, request.unshare);
     if (!refused) return { kind: 'overlay' };
     if (wanted === 'overlay') throw new Error(`overlay sandbox unavailable: ${refused}`);
     reasons.push(`no overlay: ${refused}`);
@@ -44,7 +46,9 @@ export async function chooseView(source: string, tmpDir: string, request: ViewRe
 function viewChoice(given: SandboxViewChoice | undefined): SandboxViewChoice {
   const wanted = given ?? (process.env[VIEW_ENV] || 'auto');
   if (!CHOICES.includes(wanted as SandboxViewChoice)) {
-    throw new Error(`unknown sandbox view "${wanted}" (${given ? 'option view' : VIEW_ENV}): use ${CHOICES.join(', ')}`);
+    throw new Error(
+      `unknown sandbox view "${wanted}" (${given ? 'option view' : VIEW_ENV}): use ${CHOICES.join(', ')}`,
+    );
   }
   return wanted as SandboxViewChoice;
 }

@@ -28,9 +28,18 @@ export async function createSandbox(projectRoot: string, options: CreateSandboxO
   const exclude = options.exclude ?? [];
   const tmpDir = path.resolve(options.tmpDir ?? os.tmpdir());
   const unshare = options.unshare ?? 'unshare';
-  const decision = await chooseView(source, tmpDir, { exclude, unshare, ...(options.view ? { view: options.view } : {}) });
+  const decision = await chooseView(source, tmpDir, {
+    exclude,
+    unshare,
+    ...(options.view ? { view: options.view } : {}),
+  });
   if (decision.kind === 'overlay') return OverlaySandbox.create(source, tmpDir, unshare);
-  return copyInto(source, { kind: decision.kind, exclude, tmpDir, ...(decision.fallback ? { fallback: decision.fallback } : {}) });
+  return copyInto(source, {
+    kind: decision.kind,
+    exclude,
+    tmpDir,
+    ...(decision.fallback ? { fallback: decision.fallback } : {}),
+  });
 }
 
 /** A new, independent sandbox with `from`'s changes (e.g. one per candidate patch), made next to it. */

@@ -52,7 +52,10 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
 }
 
 /** The adapter's env wins, except NODE_OPTIONS, which both may need. */
-function mergeEnv(base: Record<string, string> | undefined, added: Record<string, string> | undefined): Record<string, string> | undefined {
+function mergeEnv(
+  base: Record<string, string> | undefined,
+  added: Record<string, string> | undefined,
+): Record<string, string> | undefined {
   if (!base) return added;
   if (!added) return base;
   const merged = { ...base, ...added };
@@ -61,7 +64,12 @@ function mergeEnv(base: Record<string, string> | undefined, added: Record<string
 }
 
 /** One line for a person when the run itself went wrong; the adapter's own diagnosis stands otherwise. */
-function describeRunFailure(report: TestReport, command: string, timeoutMs: number, cancelled: boolean): string | undefined {
+function describeRunFailure(
+  report: TestReport,
+  command: string,
+  timeoutMs: number,
+  cancelled: boolean,
+): string | undefined {
   if (report.timedOut) return `tests timed out after ${formatSeconds(timeoutMs)} s (process tree killed)`;
   if (cancelled) return 'test run cancelled';
   if (report.exitCode === 127) return `test command not found: ${programWords(command)[0] ?? command}`;

@@ -58,7 +58,13 @@ export async function snapshot(root: string): Promise<Map<string, string>> {
       else if (entry.isDirectory()) {
         result.set(rel, 'dir');
         await walk(full);
-      } else result.set(rel, `sha256:${createHash('sha256').update(await fs.readFile(full)).digest('hex')}`);
+      } else
+        result.set(
+          rel,
+          `sha256:${createHash('sha256')
+            .update(await fs.readFile(full))
+            .digest('hex')}`,
+        );
     }
   };
   await walk(root);

@@ -73,15 +73,18 @@ describe('sandbox workspace (overlay view)', function () {
     assert.deepEqual(await fs.readdir(sandbox.root), [], 'nothing is copied to the host side of the view');
     assert.equal(await runIn(sandbox, 'cat calc.py'), 'def add(a, b):\n    return a - b\n');
 
-    await runIn(sandbox, [
-      'echo changed >> README.md',
-      'echo new > made-by-test.txt',
-      'echo hacked > node_modules/dep/index.js',
-      'echo hacked > .venv/lib/site.py',
-      // The user's own path, and a way round through `..`, show the view too.
-      `echo hacked > ${project}/calc.py`,
-      `echo hacked > "$(realpath node_modules)/../tests/test_calc.py"`,
-    ].join(' && '));
+    await runIn(
+      sandbox,
+      [
+        'echo changed >> README.md',
+        'echo new > made-by-test.txt',
+        'echo hacked > node_modules/dep/index.js',
+        'echo hacked > .venv/lib/site.py',
+        // The user's own path, and a way round through `..`, show the view too.
+        `echo hacked > ${project}/calc.py`,
+        `echo hacked > "$(realpath node_modules)/../tests/test_calc.py"`,
+      ].join(' && '),
+    );
 
     assert.deepEqual(await snapshot(project), before);
     const upper = path.join(path.dirname(sandbox.root), 'upper');
@@ -98,7 +101,10 @@ describe('sandbox workspace (overlay view)', function () {
     await sandbox.writeFile('pkg/deep/new_module.py', 'X = 1\n');
     await sandbox.writeFile('run.sh', 'echo candidate\n');
     await sandbox.writeFile('latest.py', 'through the link\n');
-    assert.equal(await runIn(sandbox, 'cat calc.py pkg/deep/new_module.py && ./run.sh'), 'through the link\nX = 1\ncandidate\n');
+    assert.equal(
+      await runIn(sandbox, 'cat calc.py pkg/deep/new_module.py && ./run.sh'),
+      'through the link\nX = 1\ncandidate\n',
+    );
     assert.equal(await fs.readFile(path.join(project, 'calc.py'), 'utf8'), 'def add(a, b):\n    return a - b\n');
     assert.equal(await fs.readlink(path.join(project, 'latest.py')), 'calc.py');
   });
@@ -119,7 +125,9 @@ describe('sandbox workspace (overlay view)', function () {
 
   it('refuses paths and links that leave the view, in one line', async () => {
     const sandbox = track(await createSandbox(project, { ...OVERLAY, tmpDir }));
-    await assert.rejects(sandbox.writeFile('../evil.txt', 'x'), { message: 'path is outside the sandbox: ../evil.txt' });
+    await assert.rejects(sandbox.writeFile('../evil.txt', 'x'), {
+      message: 'path is outside the sandbox: ../evil.txt',
+    });
     await assert.rejects(sandbox.readFile('/etc/hostname'), { message: 'path is outside the sandbox: /etc/hostname' });
     await assert.rejects(sandbox.writeFile('outside/evil.txt', 'x'), {
       message: 'cannot write outside/evil.txt: it leads outside the sandbox (through a symlink)',
@@ -127,7 +135,7 @@ describe('sandbox workspace (overlay view)', function () {
     assert.equal(existsSync(path.join(scratch, 'outside')), false);
   });
 
-  it('gives K clones independent views over the same project, each starting from its source\'s changes', async () => {
+  it("gives K clones independent views over the same project, each starting from its source's changes", async () => {
     const base = track(await createSandbox(project, { ...OVERLAY, tmpDir }));
     await runIn(base, 'echo from-base > base.txt && mkdir -p __pycache__ && echo x > __pycache__/c.pyc');
     const clones = await Promise.all([1, 2, 3].map(async () => track(await cloneSandbox(base))));
@@ -156,7 +164,11 @@ describe('sandbox workspace (overlay view)', function () {
   it('falls back to a copy, and says why, when user namespaces are refused', async () => {
     // A stand-in for `unshare` that fails as AppArmor makes it fail on Ubuntu 24.04.
     const refusing = path.join(scratch, 'unshare');
-    await fs.writeFile(refusing, '#!/bin/sh\necho "unshare: write failed /proc/self/uid_map: Operation not permitted" >&2\nexit 1\n', { mode: 0o755 });
+    await fs.writeFile(
+      refusing,
+      '#!/bin/sh\necho "unshare: write failed /proc/self/uid_map: Operation not permitted" >&2\nexit 1\n',
+      { mode: 0o755 },
+    );
     const sandbox = track(await createSandbox(project, { tmpDir, unshare: refusing }));
     assert.equal(sandbox.kind, 'copy');
     assert.match(sandbox.fallback ?? '', /no overlay: .*uid_map: Operation not permitted/);
@@ -170,22 +182,52 @@ describe('sandbox workspace (overlay view)', function () {
   it('takes a copy when paths are excluded or the temp folder lies inside the project, and rejects an unknown view', async () => {
     assert.equal(track(await createSandbox(project, { tmpDir, exclude: ['README.md'] })).kind, 'copy');
     assert.equal(track(await createSandbox(project, { tmpDir: path.join(project, '.tmp') })).kind, 'copy');
-    await assert.rejects(createSandbox(project, { view: 'bogus' as 'copy' }), { message: 'unknown sandbox view "bogus" (option view): use auto, overlay, reflink, copy' });
+    await assert.rejects(createSandbox(project, { view: 'bogus' as 'copy' }), {
+      message: 'unknown sandbox view "bogus" (option view): use auto, overlay, reflink, copy',
+    });
   });
 
   it('runs an inner wrap inside the view, bubblewrap included', async function () {
     const sandbox = track(await createSandbox(project, { ...OVERLAY, tmpDir }));
-    const withMarker: Wrap = ({ command }) => ({ file: '/usr/bin/env', args: ['MARKER=inner', '/bin/sh', '-c', command] });
-    const wrapped = new ProcessRunner({ wrap: composeWraps(withMarker, ({ command }) => ({ file: '/bin/sh', args: ['-c', command] })) });
-    const marked = await wrapped.run({ command: 'echo "$MARKER" && cat README.md', cwd: sandbox.root, timeoutMs: 30_000 });
+    const withMarker: Wrap = ({ command }) => ({
+      file: '/usr/bin/env',
+      args: ['MARKER=inner', '/bin/sh', '-c', command],
+    });
+    const wrapped = new ProcessRunner({
+      wrap: composeWraps(withMarker, ({ command }) => ({ file: '/bin/sh', args: ['-c', command] })),
+    });
+    const marked = await wrapped.run({
+      command: 'echo "$MARKER" && cat README.md',
+      cwd: sandbox.root,
+      timeoutMs: 30_000,
+    });
     assert.equal(marked.stdout, 'inner\n# demo\n');
 
     if (!existsSync('/usr/bin/bwrap')) return this.skip();
     const bwrap: Wrap = ({ command, cwd }) => ({
       file: 'bwrap',
       // A private /tmp first: the view itself lives under /tmp here.
-      args: ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--bind', cwd, cwd,
-        '--unshare-all', '--die-with-parent', '--chdir', cwd, '/bin/sh', '-c', command],
+      args: [
+        '--ro-bind',
+        '/',
+        '/',
+        '--dev',
+        '/dev',
+        '--proc',
+        '/proc',
+        '--tmpfs',
+        '/tmp',
+        '--bind',
+        cwd,
+        cwd,
+        '--unshare-all',
+        '--die-with-parent',
+        '--chdir',
+        cwd,
+        '/bin/sh',
+        '-c',
+        command,
+      ],
     });
     const boxed = new ProcessRunner({ wrap: bwrap });
     const result = await boxed.run({
@@ -213,7 +255,13 @@ describe('dependency folders through an overlay view', function () {
     if (sandbox instanceof Error) return sandbox;
     try {
       const adapter = await selectAdapter(project);
-      return await runTests({ runner, root: sandbox.root, adapter, command: await adapter.defaultCommand(project), timeoutMs: 120_000 });
+      return await runTests({
+        runner,
+        root: sandbox.root,
+        adapter,
+        command: await adapter.defaultCommand(project),
+        timeoutMs: 120_000,
+      });
     } finally {
       await sandbox.dispose();
     }
@@ -230,7 +278,7 @@ describe('dependency folders through an overlay view', function () {
         "test('dep resolves from the view', () => {",
         "  assert.equal(require('dep') + 1, 42);",
         "  const file = require.resolve('dep');",
-        "  assert.ok(file.startsWith(process.cwd()), file);",
+        '  assert.ok(file.startsWith(process.cwd()), file);',
         "  fs.writeFileSync(file, 'module.exports = 0;');",
         "  fs.writeFileSync(path.join(fs.realpathSync(path.dirname(file)), '..', 'added.js'), '');",
         '});',
@@ -239,26 +287,45 @@ describe('dependency folders through an overlay view', function () {
     const before = await snapshot(project);
     const report = await runTestsIn(project);
     if (report instanceof Error) return this.skip();
-    assert.deepEqual(report.tests.map((t) => [t.name, t.status]), [['dep resolves from the view', 'passed']], report.output);
+    assert.deepEqual(
+      report.tests.map((t) => [t.name, t.status]),
+      [['dep resolves from the view', 'passed']],
+      report.output,
+    );
     assert.deepEqual(await snapshot(project), before);
   });
 
   it('a project .venv runs with its prefix in the view, and Python writes nothing into the real one', async function () {
     const project = path.join(scratch, 'py');
-    await write(project, { 'tests/test_env.py': [
-      'import os, sys, helper',
-      'def test_prefix_in_view():',
-      '    assert sys.prefix.startswith(os.getcwd()), sys.prefix',
-      '    assert helper.VALUE == 42',
-    ].join('\n') + '\n' });
+    await write(project, {
+      'tests/test_env.py':
+        [
+          'import os, sys, helper',
+          'def test_prefix_in_view():',
+          '    assert sys.prefix.startswith(os.getcwd()), sys.prefix',
+          '    assert helper.VALUE == 42',
+        ].join('\n') + '\n',
+    });
     execFileSync('python3', ['-m', 'venv', '--system-site-packages', '--without-pip', path.join(project, '.venv')]);
-    const site = execFileSync(path.join(project, '.venv/bin/python'), ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'], { encoding: 'utf8' }).trim();
+    const site = execFileSync(
+      path.join(project, '.venv/bin/python'),
+      ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'],
+      { encoding: 'utf8' },
+    ).trim();
     await fs.writeFile(path.join(site, 'helper.py'), 'VALUE = 42\n');
     const before = await snapshot(project);
     const report = await runTestsIn(project);
     if (report instanceof Error) return this.skip();
-    assert.deepEqual(report.tests.map((t) => [t.name, t.status]), [['test_prefix_in_view', 'passed']], report.output);
-    assert.deepEqual(await snapshot(project), before, 'no __pycache__ or anything else in the real project or its .venv');
+    assert.deepEqual(
+      report.tests.map((t) => [t.name, t.status]),
+      [['test_prefix_in_view', 'passed']],
+      report.output,
+    );
+    assert.deepEqual(
+      await snapshot(project),
+      before,
+      'no __pycache__ or anything else in the real project or its .venv',
+    );
   });
 });
 
@@ -269,8 +336,20 @@ describe('sample projects through an overlay view and through a copy', function 
     const sandbox = await createSandbox(root, { view });
     try {
       const adapter = await selectAdapter(root);
-      const report = await runTests({ runner, root: sandbox.root, adapter, command: await adapter.defaultCommand(root), timeoutMs: 60_000 });
-      const tests = report.tests.map((t) => ({ id: t.id, status: t.status, file: t.file, line: t.line, message: t.message }));
+      const report = await runTests({
+        runner,
+        root: sandbox.root,
+        adapter,
+        command: await adapter.defaultCommand(root),
+        timeoutMs: 60_000,
+      });
+      const tests = report.tests.map((t) => ({
+        id: t.id,
+        status: t.status,
+        file: t.file,
+        line: t.line,
+        message: t.message,
+      }));
       return { kind: sandbox.kind, counts: report.counts, runError: report.runError, tests };
     } finally {
       await sandbox.dispose();
@@ -287,7 +366,10 @@ describe('sample projects through an overlay view and through a copy', function 
       }
       const copy = await outcome(name, 'copy');
       assert.equal(overlay.kind, 'overlay');
-      assert.ok(copy.tests.length > 0 && copy.tests.some((t) => t.status === 'failed'), 'the sample has a failing test');
+      assert.ok(
+        copy.tests.length > 0 && copy.tests.some((t) => t.status === 'failed'),
+        'the sample has a failing test',
+      );
       assert.deepEqual({ ...overlay, kind: 'copy' }, copy);
       assert.deepEqual(await hashTree(path.join(FIXTURE_PROJECTS, name)), before);
     });

@@ -47,9 +47,17 @@ describe('sandbox workspace (reflink view)', function () {
   beforeEach(async () => {
     project = path.join(volume, 'project');
     tmpDir = path.join(volume, 'tmp');
-    await write(project, { 'calc.py': 'def add(a, b):\n    return a - b\n', 'data/big.bin': 'x'.repeat(1 << 20), '.git/HEAD': 'ref\n' });
+    await write(project, {
+      'calc.py': 'def add(a, b):\n    return a - b\n',
+      'data/big.bin': 'x'.repeat(1 << 20),
+      '.git/HEAD': 'ref\n',
+    });
     refusingUnshare = path.join(scratch, 'unshare');
-    await fs.writeFile(refusingUnshare, '#!/bin/sh\necho "unshare: unshare failed: Operation not permitted" >&2\nexit 1\n', { mode: 0o755 });
+    await fs.writeFile(
+      refusingUnshare,
+      '#!/bin/sh\necho "unshare: unshare failed: Operation not permitted" >&2\nexit 1\n',
+      { mode: 0o755 },
+    );
   });
 
   afterEach(async () => {
@@ -64,7 +72,11 @@ describe('sandbox workspace (reflink view)', function () {
     assert.equal(sandbox.kind, 'reflink');
     assert.match(sandbox.fallback ?? '', /^no overlay: .*Operation not permitted/);
     await sandbox.writeFile('calc.py', 'def add(a, b):\n    return a + b\n');
-    const result = await new ProcessRunner().run({ command: 'cat calc.py && wc -c < data/big.bin && ls -a', cwd: sandbox.root, timeoutMs: 30_000 });
+    const result = await new ProcessRunner().run({
+      command: 'cat calc.py && wc -c < data/big.bin && ls -a',
+      cwd: sandbox.root,
+      timeoutMs: 30_000,
+    });
     assert.equal(result.stdout, 'def add(a, b):\n    return a + b\n1048576\n.\n..\ncalc.py\ndata\n');
     assert.deepEqual(await snapshot(project), before);
 
@@ -82,7 +94,10 @@ describe('sandbox workspace (reflink view)', function () {
     }
     const plain = await fs.mkdtemp(path.join(os.tmpdir(), 'reflink-none-'));
     try {
-      await assert.rejects(createSandbox(plain, { view: 'reflink' }), /^Error: reflink sandbox unavailable: the filesystem has no reflinks \(\w+\)$/);
+      await assert.rejects(
+        createSandbox(plain, { view: 'reflink' }),
+        /^Error: reflink sandbox unavailable: the filesystem has no reflinks \(\w+\)$/,
+      );
     } finally {
       await fs.rm(plain, { recursive: true, force: true });
     }

@@ -102,18 +102,19 @@ describe('sandbox workspace (copy)', () => {
 
   it('refuses paths that leave the sandbox, in one line', async () => {
     const sandbox = track(await createSandbox(project, COPY));
-    await assert.rejects(sandbox.writeFile('../evil.txt', 'x'), { message: 'path is outside the sandbox: ../evil.txt' });
+    await assert.rejects(sandbox.writeFile('../evil.txt', 'x'), {
+      message: 'path is outside the sandbox: ../evil.txt',
+    });
     await assert.rejects(sandbox.readFile('/etc/hostname'), { message: 'path is outside the sandbox: /etc/hostname' });
     await assert.rejects(sandbox.writeFile('sub/../../evil.txt', 'x'), /outside the sandbox/);
     assert.ok(await missing(path.join(path.dirname(sandbox.root), 'evil.txt')));
   });
 
-  it('refuses to write through a dependency link into the user\'s real folder', async () => {
+  it("refuses to write through a dependency link into the user's real folder", async () => {
     const sandbox = track(await createSandbox(project, COPY));
-    await assert.rejects(
-      sandbox.writeFile('node_modules/dep/index.js', 'hacked'),
-      { message: 'cannot write node_modules/dep/index.js: it leads outside the sandbox (through a symlink)' },
-    );
+    await assert.rejects(sandbox.writeFile('node_modules/dep/index.js', 'hacked'), {
+      message: 'cannot write node_modules/dep/index.js: it leads outside the sandbox (through a symlink)',
+    });
     await assert.rejects(sandbox.writeFile('node_modules/newpkg/index.js', 'x'), /outside the sandbox/);
     assert.equal(await fs.readFile(path.join(project, 'node_modules/dep/index.js'), 'utf8'), 'module.exports = 1;\n');
     assert.ok(await missing(path.join(project, 'node_modules/newpkg')));
@@ -144,7 +145,7 @@ describe('sandbox workspace (copy)', () => {
     await assert.rejects(createSandbox(nowhere), { message: `project folder not found: ${nowhere}` });
   });
 
-  it('clones a sandbox into an independent copy whose dependency links still lead to the user\'s folders', async () => {
+  it("clones a sandbox into an independent copy whose dependency links still lead to the user's folders", async () => {
     const base = track(await createSandbox(project, COPY));
     await base.writeFile('calc.py', 'base version\n');
     const clone = track(await cloneSandbox(base));

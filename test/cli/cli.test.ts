@@ -14,7 +14,9 @@ const MODEL = 'scripted-coder';
 /** The environment a user would have: no key of ours unless a test sets one. */
 function cleanEnv(extra: Record<string, string> = {}): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
-  for (const name of Object.keys(env)) if (/^(SELF_REPAIR_|OPENAI_)/.test(name)) env[name] = undefined;
+  // SELF_REPAIR_SANDBOX_VIEW stays, so that the suite can be run with each kind of sandbox.
+  for (const name of Object.keys(env))
+    if (/^(SELF_REPAIR_|OPENAI_)/.test(name) && name !== 'SELF_REPAIR_SANDBOX_VIEW') env[name] = undefined;
   return { ...env, ...extra };
 }
 

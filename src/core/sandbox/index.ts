@@ -16,3 +16,6 @@ export {
   type ListProjectFilesOptions,
 } from './workspace';
 export * from './isolation';
+export { VIEW_ENV, type SandboxViewChoice } from './views';
+export { launchFor } from './overlay';
+export { composeWraps, shellWrap, type Launch, type Wrap, type WrapRequest } from './wrap';

@@ -2,7 +2,9 @@ import { stat } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CappedOutput } from './capped-output';
 import { sandboxEnv } from './env';
+import { launchFor } from './overlay';
 import type { CommandRunner, RunRequest, RunResult } from './types';
+import type { Wrap } from './wrap';
 
 /*
  * execa is ESM-only and is loaded with import() on purpose: the package is CommonJS, and under tsx (tests)
@@ -17,15 +19,13 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const GROUP_POLL_MS = 20;
 
 /** Builds the argv that runs a command (e.g. under an OS sandbox) instead of `/bin/sh -c command`. */
-export type WrapCommand = (request: { command: string; cwd: string; env: Record<string, string> }) => {
-  file: string;
-  args: string[];
-};
+export type WrapCommand = Wrap;
 
 export interface ProcessRunnerOptions {
   /** Time between SIGTERM and SIGKILL for the process group. */
   killGraceMs?: number;
-  wrap?: WrapCommand;
+  /** Turns the command into the program to start (e.g. under bubblewrap); default: /bin/sh -c. */
+  wrap?: Wrap;
 }
 
 /**
@@ -36,7 +36,7 @@ export interface ProcessRunnerOptions {
 export class ProcessRunner implements CommandRunner {
   readonly name = 'process';
   private readonly killGraceMs: number;
-  private readonly wrap?: WrapCommand;
+  private readonly wrap?: Wrap;
 
   constructor(options: ProcessRunnerOptions = {}) {
     this.killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
@@ -64,8 +64,9 @@ export class ProcessRunner implements CommandRunner {
 
     const { execa } = await import('execa');
     const env = sandboxEnv(process.env, request.env);
-    const argv = this.wrap ? this.wrap({ command, cwd, env }) : { file: '/bin/sh', args: ['-c', command] };
-    const subprocess = execa(argv.file, argv.args, {
+    // An overlay sandbox's root is only a view inside its namespace: launchFor enters it (outermost).
+    const launch = launchFor({ command, cwd, env }, this.wrap);
+    const subprocess = execa(launch.file, launch.args, {
       cwd,
       env,
       extendEnv: false,
@@ -119,7 +120,7 @@ export class ProcessRunner implements CommandRunner {
 
     try {
       const result = await subprocess;
-      if (pid === undefined) throw new Error(`could not start ${argv.file}: ${result.shortMessage}`);
+      if (pid === undefined) throw new Error(`could not start ${launch.file}: ${result.shortMessage}`);
       // Leftovers may outlive the pipes (e.g. they closed stdout); the run is not over until they are gone.
       while (forceTimer && !forced && groupAlive()) await delay(GROUP_POLL_MS);
       return finish({

@@ -35,11 +35,23 @@ export interface CommandRunner {
   run(request: RunRequest): Promise<RunResult>;
 }
 
-/** A private copy of the project in which one test run or candidate happens. */
+/** How a sandbox gives its candidate a writable project without touching the user's files. */
+export type SandboxKind = 'overlay' | 'reflink' | 'copy';
+
+/**
+ * A private, writable view of the project in which one test run or candidate happens. Read and write it
+ * through these methods: an overlay's `root` shows the project only to commands run in it (by the
+ * ProcessRunner), not to the host.
+ */
 export interface Sandbox {
-  /** Absolute path of the copy's root. */
+  /** Absolute path of the view's root: the cwd for commands run in it. */
   readonly root: string;
+  readonly kind: SandboxKind;
+  /** Why a cheaper kind was not used (e.g. user namespaces refused), for the host's log. */
+  readonly fallback?: string;
   writeFile(relPath: string, content: string): Promise<void>;
   readFile(relPath: string): Promise<string>;
+  /** Project-relative POSIX paths of the view's files, sorted, without caches and dependency folders. */
+  listFiles(options?: { maxFiles?: number }): Promise<string[]>;
   dispose(): Promise<void>;
 }

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -43,4 +45,35 @@ export async function waitUntil(check: () => boolean, what: string, deadlineMs =
 export async function readPids(file: string): Promise<number[]> {
   await waitUntil(() => existsSync(file), `pid file ${file}`);
   return readFileSync(file, 'utf8').trim().split(/\s+/).map(Number);
+}
+
+/** Every entry under `root` (nothing skipped): file hashes, link targets, and folders. */
+export async function snapshot(root: string): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      const rel = path.relative(root, full);
+      if (entry.isSymbolicLink()) result.set(rel, `link:${await fs.readlink(full)}`);
+      else if (entry.isDirectory()) {
+        result.set(rel, 'dir');
+        await walk(full);
+      } else
+        result.set(
+          rel,
+          `sha256:${createHash('sha256')
+            .update(await fs.readFile(full))
+            .digest('hex')}`,
+        );
+    }
+  };
+  await walk(root);
+  return result;
+}
+
+export async function write(root: string, files: Record<string, string>): Promise<void> {
+  for (const [rel, content] of Object.entries(files)) {
+    await fs.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
+    await fs.writeFile(path.join(root, rel), content);
+  }
 }

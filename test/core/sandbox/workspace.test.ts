@@ -1,40 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cloneSandbox, createSandbox, listProjectFiles, type Sandbox } from '../../../src/core/sandbox';
-
-/** Every entry under `root` (nothing skipped): file hashes, link targets, and folders. */
-async function snapshot(root: string): Promise<Map<string, string>> {
-  const result = new Map<string, string>();
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      const rel = path.relative(root, full);
-      if (entry.isSymbolicLink()) result.set(rel, `link:${await fs.readlink(full)}`);
-      else if (entry.isDirectory()) {
-        result.set(rel, 'dir');
-        await walk(full);
-      } else
-        result.set(
-          rel,
-          `sha256:${createHash('sha256')
-            .update(await fs.readFile(full))
-            .digest('hex')}`,
-        );
-    }
-  };
-  await walk(root);
-  return result;
-}
-
-async function write(root: string, files: Record<string, string>): Promise<void> {
-  for (const [rel, content] of Object.entries(files)) {
-    await fs.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
-    await fs.writeFile(path.join(root, rel), content);
-  }
-}
+import { snapshot, write } from './helpers';
 
 async function isSymlink(file: string): Promise<boolean> {
   return (await fs.lstat(file)).isSymbolicLink();
@@ -47,7 +16,10 @@ async function missing(file: string): Promise<boolean> {
   );
 }
 
-describe('sandbox workspace', () => {
+const COPY = { view: 'copy' } as const;
+
+// The copy's own behaviour; the overlay view has its tests in overlay.test.ts.
+describe('sandbox workspace (copy)', () => {
   let scratch: string;
   let project: string;
   let outside: string;
@@ -88,7 +60,7 @@ describe('sandbox workspace', () => {
 
   it('copies the project without touching the original, even when the copy is written to', async () => {
     const before = await snapshot(project);
-    const sandbox = track(await createSandbox(project));
+    const sandbox = track(await createSandbox(project, COPY));
     await sandbox.writeFile('calc.py', 'def add(a, b):\n    return a + b\n');
     await sandbox.writeFile('new/deep/module.py', 'X = 1\n');
     await fs.appendFile(path.join(sandbox.root, 'README.md'), 'changed by a test run\n');
@@ -99,15 +71,15 @@ describe('sandbox workspace', () => {
 
   it('places the copy in a fresh self-repair- folder under the temp dir', async () => {
     const tmpDir = path.join(scratch, 'tmp');
-    const sandbox = track(await createSandbox(project, { tmpDir }));
+    const sandbox = track(await createSandbox(project, { ...COPY, tmpDir }));
     assert.equal(path.dirname(sandbox.root), tmpDir);
     assert.match(path.basename(sandbox.root), /^self-repair-/);
-    const other = track(await createSandbox(project, { tmpDir }));
+    const other = track(await createSandbox(project, { ...COPY, tmpDir }));
     assert.notEqual(other.root, sandbox.root);
   });
 
   it('leaves out .git and caches, and links dependency folders instead of copying them', async () => {
-    const sandbox = track(await createSandbox(project));
+    const sandbox = track(await createSandbox(project, COPY));
     const at = (rel: string) => path.join(sandbox.root, rel);
     for (const skipped of ['.git', '__pycache__', '.pytest_cache']) assert.ok(await missing(at(skipped)), skipped);
     for (const dep of ['node_modules', 'packages/web/node_modules', '.venv', 'env']) {
@@ -120,7 +92,7 @@ describe('sandbox workspace', () => {
   });
 
   it('keeps the project symlinks working inside the copy', async () => {
-    const sandbox = track(await createSandbox(project));
+    const sandbox = track(await createSandbox(project, COPY));
     const at = (rel: string) => path.join(sandbox.root, rel);
     assert.equal(await fs.readlink(at('latest.py')), 'calc.py');
     // An absolute link into the project must lead into the copy, not back to the user's file.
@@ -129,7 +101,7 @@ describe('sandbox workspace', () => {
   });
 
   it('refuses paths that leave the sandbox, in one line', async () => {
-    const sandbox = track(await createSandbox(project));
+    const sandbox = track(await createSandbox(project, COPY));
     await assert.rejects(sandbox.writeFile('../evil.txt', 'x'), {
       message: 'path is outside the sandbox: ../evil.txt',
     });
@@ -139,7 +111,7 @@ describe('sandbox workspace', () => {
   });
 
   it("refuses to write through a dependency link into the user's real folder", async () => {
-    const sandbox = track(await createSandbox(project));
+    const sandbox = track(await createSandbox(project, COPY));
     await assert.rejects(sandbox.writeFile('node_modules/dep/index.js', 'hacked'), {
       message: 'cannot write node_modules/dep/index.js: it leads outside the sandbox (through a symlink)',
     });
@@ -151,7 +123,7 @@ describe('sandbox workspace', () => {
   it('works for a plain folder that is not a git repository', async () => {
     const plain = path.join(scratch, 'plain');
     await write(plain, { 'main.js': 'console.log(1);\n', 'lib/util.js': 'exports.x = 1;\n' });
-    const sandbox = track(await createSandbox(plain));
+    const sandbox = track(await createSandbox(plain, COPY));
     assert.deepEqual(await snapshot(sandbox.root), await snapshot(plain));
   });
 
@@ -174,7 +146,7 @@ describe('sandbox workspace', () => {
   });
 
   it("clones a sandbox into an independent copy whose dependency links still lead to the user's folders", async () => {
-    const base = track(await createSandbox(project));
+    const base = track(await createSandbox(project, COPY));
     await base.writeFile('calc.py', 'base version\n');
     const clone = track(await cloneSandbox(base));
     assert.notEqual(clone.root, base.root);
@@ -201,7 +173,7 @@ describe('sandbox workspace', () => {
 
   it('dispose removes the copy, can be called twice, and leaves the linked dependencies alone', async () => {
     const before = await snapshot(project);
-    const sandbox = await createSandbox(project);
+    const sandbox = await createSandbox(project, COPY);
     await sandbox.dispose();
     await sandbox.dispose();
     assert.ok(await missing(sandbox.root));

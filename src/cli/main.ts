@@ -6,6 +6,7 @@ import { ModelError } from '../core/model/types';
 import { DEFAULTS, repair, StaleFileError, writeChanges } from '../core/repair';
 import type { RepairResult } from '../core/repair/types';
 import { progressPrinter } from './progress';
+import { abortOnSignals } from './signals';
 
 export const EXIT = { fixed: 0, unfixed: 1, usage: 2, cancelled: 130 } as const;
 
@@ -61,9 +62,7 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
   const config = resolveModelConfig({ baseUrl: flags.baseUrl, model: flags.model, env: io.env });
   const model = new OpenAIModelClient(config);
   const controller = new AbortController();
-  const onSignal = (): void => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const signals = abortOnSignals(controller);
   const progress = flags.quiet ? undefined : progressPrinter(io.stderr, { model: config.model, live: io.stderrIsTTY });
   let result: RepairResult;
   try {
@@ -78,8 +77,7 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
       onEvent: progress,
     });
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signals.dispose();
   }
 
   let applyError: string | undefined;
@@ -116,7 +114,7 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
     case 'unfixed':
       return EXIT.unfixed;
     case 'cancelled':
-      return EXIT.cancelled;
+      return signals.exitStatus ?? EXIT.cancelled;
     case 'error':
       return result.errorKind === 'configuration' ? EXIT.usage : EXIT.unfixed;
   }

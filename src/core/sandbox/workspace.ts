@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { copyPrefix, sweepLeftoverCopiesOnce } from './leftovers';
 import type { Sandbox } from './types';
 
 /** Caches and tool state: useless in a copy, and stale caches (e.g. pytest's) would change what tests see. */
@@ -86,6 +87,7 @@ class CopiedSandbox implements Sandbox {
 export async function createSandbox(projectRoot: string, options: CreateSandboxOptions = {}): Promise<Sandbox> {
   const source = await realDirectory(projectRoot);
   const exclude = options.exclude ?? [];
+  sweepLeftoverCopiesOnce(options.tmpDir ?? os.tmpdir());
   return copyInto(source, exclude, options.tmpDir ?? os.tmpdir());
 }
 
@@ -117,7 +119,7 @@ export async function listProjectFiles(root: string, options: ListProjectFilesOp
 
 async function copyInto(source: string, exclude: readonly string[], tmpDir: string): Promise<Sandbox> {
   await fs.mkdir(tmpDir, { recursive: true });
-  const dest = await fs.realpath(await fs.mkdtemp(path.join(tmpDir, 'self-repair-')));
+  const dest = await fs.realpath(await fs.mkdtemp(path.join(tmpDir, copyPrefix())));
   const sandbox = new CopiedSandbox(dest, exclude);
   try {
     await copyTree(source, dest, { root: source, destRoot: dest, exclude: new Set(exclude) });

@@ -47,11 +47,13 @@ export async function removeLeftoverCopies(tmpDir = os.tmpdir()): Promise<string
   return paths;
 }
 
-let sweep: Promise<unknown> | undefined;
+const swept = new Set<string>();
 
-/** At most once per process, in the background: the first copy a host makes need not wait for old ones to go. */
+/** Once per process and folder, in the background: the first copy a host makes need not wait for old ones to go. */
 export function sweepLeftoverCopiesOnce(tmpDir = os.tmpdir()): void {
-  sweep ??= removeLeftoverCopies(tmpDir).catch(() => []);
+  if (swept.has(tmpDir)) return;
+  swept.add(tmpDir);
+  removeLeftoverCopies(tmpDir).catch(() => []);
 }
 
 /**

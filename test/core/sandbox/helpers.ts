@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -43,4 +43,36 @@ export async function waitUntil(check: () => boolean, what: string, deadlineMs =
 export async function readPids(file: string): Promise<number[]> {
   await waitUntil(() => existsSync(file), `pid file ${file}`);
   return readFileSync(file, 'utf8').trim().split(/\s+/).map(Number);
+}
+
+/** A fresh environment variable name; every process started with `name=1` can be found by it. */
+export function freshTag(): string {
+  return `TEST_TAG_${process.pid}_${Math.random().toString(36).slice(2)}`;
+}
+
+/** Live processes (other than this one) whose environment holds `tag=1`. */
+export function taggedProcesses(tag: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    if (Number(name) === process.pid) continue;
+    let environ: string;
+    try {
+      environ = readFileSync(`/proc/${name}/environ`, 'latin1');
+    } catch {
+      continue;
+    }
+    if (environ.split('\0').includes(`${tag}=1`)) pids.push(Number(name));
+  }
+  return pids;
+}
+
+/** Last resort for a test's cleanup, so that a failing test does not leave its processes behind. */
+export function killTagged(tag: string): void {
+  for (const pid of taggedProcesses(tag)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }
 }

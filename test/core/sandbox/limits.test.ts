@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ProcessRunner } from '../../../src/core/sandbox';
+import { ProcessRunner, type CommandRunner, type RunRequest, type RunResult } from '../../../src/core/sandbox';
+import { pytestAdapter, runTests } from '../../../src/core/testing';
 import { PidsCgroup } from '../../../src/core/sandbox/pids-cgroup';
 import { FIXTURES, freshTag, killTagged, sh, taggedProcesses, waitUntil } from './helpers';
 
@@ -67,5 +68,15 @@ describe('ProcessRunner limits', function () {
     assert.equal(small.limit, undefined);
     const defaults = await runner.run({ command: 'node -e "console.log(1)" && python3 -c "print(2)"', cwd: work, timeoutMs: 60_000 });
     assert.equal(defaults.stdout, '1\n2\n');
+  });
+
+  it('carries the limit into the test report, whose runError (what the model is told) names it', async () => {
+    const inner = new ProcessRunner();
+    // The engine's own runTests, with a runner that asks for a low process limit on every run.
+    const runner: CommandRunner = { name: 'low-limit', run: (request: RunRequest): Promise<RunResult> => inner.run({ ...request, maxProcesses: 40 }) };
+    const report = await runTests({ runner, root: work, adapter: pytestAdapter, command: `sh ${sh(BOMB)} 8`, timeoutMs: 120_000, env: { [tag]: '1' } });
+    assert.equal(report.limit, 'processes');
+    assert.equal(report.runError, 'tests started too many processes (limit 40); the run was killed');
+    await waitUntil(() => taggedProcesses(tag).length === 0, 'every process of the bomb to end');
   });
 });

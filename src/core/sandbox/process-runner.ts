@@ -16,7 +16,7 @@ export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 export const DEFAULT_KILL_GRACE_MS = 1500;
 /** setTimeout fires at once for larger delays, so treat them as "no timeout". */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-const SETTLE_POLL_MS = 20;
+const SETTLE_POLL_MS = 50;
 /** Reading one cgroup file is cheap; counting by /proc reads every process's environment, so less often. */
 const CGROUP_POLL_MS = 250;
 const COUNT_POLL_MS = 1000;

@@ -15,7 +15,7 @@ import { startWatchdog, type Watchdog } from './watchdog';
 export class RunTracking {
   readonly marker: string;
   private pgid: number | undefined;
-  private watchdog: Watchdog | undefined;
+  private readonly watchdog: Watchdog;
 
   private constructor(
     readonly id: string,
@@ -23,6 +23,8 @@ export class RunTracking {
   ) {
     // Not under the SELF_REPAIR_ prefix, which sandboxEnv scrubs: a run nested in a run keeps both markers.
     this.marker = `REPAIR_SANDBOX_RUN_${id}`;
+    this.watchdog = startWatchdog(this.marker, cgroup?.dir);
+    liveRuns.add(this);
   }
 
   static start(options: { maxProcesses: number; useCgroup: boolean }): RunTracking {
@@ -38,8 +40,7 @@ export class RunTracking {
   /** Called once the run's first process (the group leader) exists. */
   attach(pgid: number): void {
     this.pgid = pgid;
-    liveRuns.add(this);
-    this.watchdog = startWatchdog(pgid, this.marker, this.cgroup?.dir);
+    this.watchdog.watchGroup(pgid);
   }
 
   /** Pids of the run's processes outside of (or also in) its group that we can see. */
@@ -84,12 +85,18 @@ export class RunTracking {
   /** The run is over: the watchdog stands down and the cgroup goes (once empty). */
   release(): void {
     liveRuns.delete(this);
-    this.watchdog?.release();
-    this.cgroup?.remove();
+    this.watchdog.release();
+    if (this.cgroup) removeWhenEmpty(this.cgroup);
   }
 }
 
 const liveRuns = new Set<RunTracking>();
+
+/** Killed processes leave the cgroup a moment after the kill; until then it cannot be removed. */
+function removeWhenEmpty(cgroup: PidsCgroup, attempts = 50): void {
+  if (cgroup.remove() || attempts <= 1) return;
+  setTimeout(() => removeWhenEmpty(cgroup, attempts - 1), 100).unref();
+}
 
 /**
  * Kills every process of every run still going, synchronously: for a host that exits now (process.exit,

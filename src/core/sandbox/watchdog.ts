@@ -6,13 +6,19 @@ import { spawn } from 'node:child_process';
  * then does the watchdog kill: the process group, every process in the run's cgroup, and every process
  * whose environment carries the run's marker (via /proc; without /proc only the group). It sits in its own
  * process group and ignores the terminal's signals, so the Ctrl-C that kills the host cannot kill it first.
+ * It is started before the command, so that no moment exists in which the run is going and unwatched; the
+ * group it learns afterwards, from a "pgid <n>" line.
  */
 const SCRIPT = `
 trap '' INT TERM HUP QUIT
-pgid=$1 marker=$2 cgroup=$3
-IFS= read -r line
-[ "$line" = done ] && exit 0
-kill -KILL -"$pgid" 2>/dev/null
+marker=$1 cgroup=$2 pgid=
+while IFS= read -r line; do
+  case $line in
+    done) exit 0 ;;
+    'pgid '*) pgid=\${line#pgid } ;;
+  esac
+done
+if [ -n "$pgid" ]; then kill -KILL -"$pgid" 2>/dev/null; fi
 for round in 1 2 3 4 5 6 7 8 9 10; do
   pids=
   if [ -n "$cgroup" ]; then pids=$(find "$cgroup" -name cgroup.procs -exec cat {} + 2>/dev/null); fi
@@ -27,12 +33,14 @@ if [ -n "$cgroup" ]; then find "$cgroup" -depth -type d -exec rmdir {} + 2>/dev/
 `;
 
 export interface Watchdog {
+  /** Tells the watchdog the run's process group, once the command has started. */
+  watchGroup(pgid: number): void;
   /** The run ended normally: the watchdog leaves without killing anything. */
   release(): void;
 }
 
-export function startWatchdog(pgid: number, marker: string, cgroupDir: string | undefined): Watchdog {
-  const child = spawn('/bin/sh', ['-c', SCRIPT, 'self-repair-watchdog', String(pgid), marker, cgroupDir ?? ''], {
+export function startWatchdog(marker: string, cgroupDir: string | undefined): Watchdog {
+  const child = spawn('/bin/sh', ['-c', SCRIPT, 'self-repair-watchdog', marker, cgroupDir ?? ''], {
     stdio: ['pipe', 'ignore', 'ignore'],
     detached: true,
   });
@@ -43,6 +51,9 @@ export function startWatchdog(pgid: number, marker: string, cgroupDir: string | 
   (child.stdin as unknown as { unref?: () => void }).unref?.();
   let released = false;
   return {
+    watchGroup: (pgid) => {
+      if (!released) child.stdin.write(`pgid ${pgid}\n`);
+    },
     release: () => {
       if (released) return;
       released = true;

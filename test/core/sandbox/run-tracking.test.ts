@@ -36,7 +36,7 @@ for (const mode of MODES) {
     const runner = new ProcessRunner({ killGraceMs: 300, useCgroup: mode.useCgroup });
     const run = (command: string, timeoutMs = 60_000, signal?: AbortSignal) =>
       runner.run({ command, cwd: work, env: { [tag]: '1' }, timeoutMs, ...(signal ? { signal } : {}) });
-    const nothingLeft = () => waitUntil(() => taggedProcesses(tag).length === 0, `processes tagged ${tag} to end`);
+    const nothingLeft = () => waitUntil(() => taggedProcesses(tag).length === 0, `processes tagged ${tag} to end`).catch((e) => { console.log(execFileSync('ps', ['-o', 'pid,ppid,pgid,sid,stat,args', '-p', taggedProcesses(tag).join(',')], { encoding: 'utf8' })); throw e; });
 
     before(function () {
       if (!mode.available) this.skip(); // no writable cgroup tree (not root, no delegation), or no /proc

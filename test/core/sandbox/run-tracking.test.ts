@@ -36,7 +36,7 @@ for (const mode of MODES) {
     const runner = new ProcessRunner({ killGraceMs: 300, useCgroup: mode.useCgroup });
     const run = (command: string, timeoutMs = 60_000, signal?: AbortSignal) =>
       runner.run({ command, cwd: work, env: { [tag]: '1' }, timeoutMs, ...(signal ? { signal } : {}) });
-    const nothingLeft = () => waitUntil(() => taggedProcesses(tag).length === 0, `processes tagged ${tag} to end`).catch((e) => { console.log(execFileSync('ps', ['-o', 'pid,ppid,pgid,sid,stat,args', '-p', taggedProcesses(tag).join(',')], { encoding: 'utf8' })); throw e; });
+    const nothingLeft = () => waitUntil(() => taggedProcesses(tag).length === 0, `processes tagged ${tag} to end`);
 
     before(function () {
       if (!mode.available) this.skip(); // no writable cgroup tree (not root, no delegation), or no /proc
@@ -109,8 +109,10 @@ describe('ProcessRunner: pipes held past the deadline by a process it cannot fin
   it('without a cgroup, a child that clears its environment and leaves the group ends the run as a timeout, not a pass', async () => {
     if (process.platform !== 'linux') return;
     const runner = new ProcessRunner({ killGraceMs: 200, useCgroup: false });
-    // `env -i` drops the run's marker; only the test's own tag stays, so that the test can clean up.
-    const result = await runner.run({ command: `env -i ${tag}=1 setsid sleep 1000 & echo done`, cwd: work, timeoutMs: 1500 });
+    // `env -i` drops the run's marker; only the test's own tag stays, so that the test can clean up. The
+    // command waits until the child has left the group: before that, ending the group would still reach it.
+    const detach = `env -i ${tag}=1 setsid sh -c 'touch detached; exec sleep 1000' & until [ -e detached ]; do sleep 0.1; done`;
+    const result = await runner.run({ command: `${detach}; echo done`, cwd: work, timeoutMs: 5000 });
     assert.equal(result.timedOut, true);
     assert.equal(result.limit, 'time');
     assert.equal(result.stdout, 'done\n');

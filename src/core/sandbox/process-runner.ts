@@ -150,12 +150,18 @@ class ActiveRun {
   }
 
   private stop(reason: StopReason): void {
-    // After the command's exit only the deadline still counts: it is what ends pipes held by leftovers.
-    if (this.exited && reason !== 'timeout') return;
+    // After the command's exit only pipes still held at the deadline count: leftovers that let go of them
+    // are merely being ended, as they would be after any run.
+    if (this.exited && (reason !== 'timeout' || this.pipesClosed())) return;
     this.stopReason ??= reason;
     // A process limit means a runaway: no grace, every process goes now.
     if (reason === 'processes') this.forceKill();
     else this.terminate();
+  }
+
+  private pipesClosed(): boolean {
+    const { stdout, stderr } = this.subprocess;
+    return (!stdout || stdout.closed) && (!stderr || stderr.closed);
   }
 
   /** SIGTERM to every process of the run, SIGKILL to what is left after the grace period. */

@@ -29,7 +29,12 @@ for round in 1 2 3 4 5 6 7 8 9 10; do
   kill -KILL $pids 2>/dev/null
   sleep 0.1
 done
-if [ -n "$cgroup" ]; then find "$cgroup" -depth -type d -exec rmdir {} + 2>/dev/null; fi
+# Killed processes leave the cgroup a moment after the kill; until then it cannot be removed.
+for round in 1 2 3 4 5 6 7 8 9 10; do
+  [ -z "$cgroup" ] || [ ! -d "$cgroup" ] && break
+  find "$cgroup" -depth -type d -exec rmdir {} + 2>/dev/null
+  sleep 0.2
+done
 `;
 
 export interface Watchdog {

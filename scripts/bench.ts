@@ -35,7 +35,9 @@ async function timeIt(fn: () => Promise<unknown>): Promise<number> {
 }
 
 function row(name: string, baselineName: string, baseline: number, measured: number): void {
-  console.log(`${name.padEnd(44)} ${measured.toFixed(1).padStart(8)} ms   ${baselineName.padEnd(30)} ${baseline.toFixed(1).padStart(8)} ms   ratio ${(measured / baseline).toFixed(2)}`);
+  console.log(
+    `${name.padEnd(44)} ${measured.toFixed(1).padStart(8)} ms   ${baselineName.padEnd(30)} ${baseline.toFixed(1).padStart(8)} ms   ratio ${(measured / baseline).toFixed(2)}`,
+  );
 }
 
 async function sandboxedTestRun(): Promise<void> {
@@ -44,7 +46,12 @@ async function sandboxedTestRun(): Promise<void> {
     const adapter = await selectAdapter(project.root);
     const command = await adapter.defaultCommand(project.root);
     const runner = new ProcessRunner();
-    const direct = await timeIt(async () => execFileSync('/bin/sh', ['-c', `${command} -q -p no:cacheprovider || true`], { cwd: project.root, stdio: 'ignore' }));
+    const direct = await timeIt(async () =>
+      execFileSync('/bin/sh', ['-c', `${command} -q -p no:cacheprovider || true`], {
+        cwd: project.root,
+        stdio: 'ignore',
+      }),
+    );
     const sandboxed = await timeIt(async () => {
       const sandbox = await createSandbox(project.root);
       try {
@@ -88,10 +95,15 @@ async function oneTurnRepair(): Promise<void> {
   try {
     const adapter = await selectAdapter(project.root);
     const command = await adapter.defaultCommand(project.root);
-    const testRun = await timeIt(async () => runTests({ runner: new ProcessRunner(), root: project.root, adapter, command, timeoutMs: 60_000 }));
+    const testRun = await timeIt(async () =>
+      runTests({ runner: new ProcessRunner(), root: project.root, adapter, command, timeoutMs: 60_000 }),
+    );
     const repairTime = await timeIt(async () => {
       server.enqueue(reply('python-mean-search-replace'));
-      const result = await repair({ projectRoot: project.root, model: new OpenAIModelClient({ baseUrl: server.url, model: 'bench' }) });
+      const result = await repair({
+        projectRoot: project.root,
+        model: new OpenAIModelClient({ baseUrl: server.url, model: 'bench' }),
+      });
       if (result.status !== 'fixed') throw new Error(`bench repair did not fix: ${result.message}`);
     });
     row('one-turn repair (baseline + 1 candidate)', 'one test run', testRun, repairTime);
@@ -113,7 +125,9 @@ async function parserMemory(): Promise<void> {
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   global.gc?.();
   const grown = (process.memoryUsage().rss - before) / 1024 / 1024;
-  console.log(`tree-sitter: ${parses} parses of a ${(source.length / 1024).toFixed(1)} KB module: ${(ms / parses).toFixed(2)} ms each, RSS change over the batch after a warm-up batch ${grown.toFixed(1)} MiB`);
+  console.log(
+    `tree-sitter: ${parses} parses of a ${(source.length / 1024).toFixed(1)} KB module: ${(ms / parses).toFixed(2)} ms each, RSS change over the batch after a warm-up batch ${grown.toFixed(1)} MiB`,
+  );
 }
 
 async function main(): Promise<void> {

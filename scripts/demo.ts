@@ -21,13 +21,19 @@ async function main(): Promise<number> {
     return 2;
   }
   const project = await copyProject('python-buggy');
-  const server = await ScriptedModelServer.start({ replies: [reply('python-mean-wrong-fix'), reply('python-mean-search-replace')] });
+  const server = await ScriptedModelServer.start({
+    replies: [reply('python-mean-wrong-fix'), reply('python-mean-search-replace')],
+  });
   try {
     console.error(`demo: repairing a copy of test/fixtures/projects/python-buggy in ${project.root}`);
     console.error(`demo: scripted model at ${server.url}\n`);
-    const child = spawn(process.execPath, [cli, 'repair', project.root, '--base-url', server.url, '--model', 'scripted-coder'], {
-      stdio: 'inherit',
-    });
+    const child = spawn(
+      process.execPath,
+      [cli, 'repair', project.root, '--base-url', server.url, '--model', 'scripted-coder'],
+      {
+        stdio: 'inherit',
+      },
+    );
     return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
   } finally {
     await server.close();

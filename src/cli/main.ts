@@ -27,12 +27,16 @@ class UsageError extends Error {}
 function positiveInt(name: string, max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}`);
+    if (!Number.isInteger(n) || n < 1 || n > max)
+      throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}`);
     return n;
   };
 }
 
-type JsonFields = Pick<RepairResult, 'status' | 'message' | 'turns' | 'patch' | 'before' | 'after' | 'requests' | 'usage' | 'durationMs'>;
+type JsonFields = Pick<
+  RepairResult,
+  'status' | 'message' | 'turns' | 'patch' | 'before' | 'after' | 'requests' | 'usage' | 'durationMs'
+>;
 
 /** The `--json` object: the documented fields only, `message` when something went wrong. */
 function jsonResult(result: JsonFields, message?: string): string {
@@ -52,12 +56,25 @@ function jsonResult(result: JsonFields, message?: string): string {
 
 function failedBeforeStart(message: string): JsonFields {
   const none = { passed: 0, failed: 0 };
-  return { status: 'error', message, turns: 0, patch: '', before: none, after: none, requests: 0, usage: { promptTokens: 0, completionTokens: 0 }, durationMs: 0 };
+  return {
+    status: 'error',
+    message,
+    turns: 0,
+    patch: '',
+    before: none,
+    after: none,
+    requests: 0,
+    usage: { promptTokens: 0, completionTokens: 0 },
+    durationMs: 0,
+  };
 }
 
 async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO): Promise<number> {
   const projectRoot = path.resolve(io.cwd, dir ?? '.');
-  const isDir = await stat(projectRoot).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(projectRoot).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDir) throw new UsageError(`project folder not found: ${projectRoot}`);
   const config = resolveModelConfig({ baseUrl: flags.baseUrl, model: flags.model, env: io.env });
   const model = new OpenAIModelClient(config);
@@ -99,12 +116,19 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
   }
   if (!flags.quiet || !flags.json) {
     const counts = (c: { passed: number; failed: number }): string => `${c.passed} passed, ${c.failed} failed`;
-    const change = result.status === 'fixed' && result.patch ? `: ${counts(result.before)} → ${counts(result.after)}` : '';
+    const change =
+      result.status === 'fixed' && result.patch ? `: ${counts(result.before)} → ${counts(result.after)}` : '';
     const lead = result.status === 'error' || result.status === 'cancelled' ? 'error: ' : '';
-    io.stderr(`${lead}${result.message}${change} (${result.requests} request${result.requests === 1 ? '' : 's'}, ${tokens}, ${seconds} s)\n`);
+    io.stderr(
+      `${lead}${result.message}${change} (${result.requests} request${result.requests === 1 ? '' : 's'}, ${tokens}, ${seconds} s)\n`,
+    );
     if (applyError) io.stderr(`error: ${applyError}\n`);
     else if (result.status === 'fixed' && result.patch) {
-      io.stderr(flags.apply ? `applied to ${result.changes.map((c) => c.path).join(', ')}\n` : 'your files are unchanged; run again with --apply to write the patch\n');
+      io.stderr(
+        flags.apply
+          ? `applied to ${result.changes.map((c) => c.path).join(', ')}\n`
+          : 'your files are unchanged; run again with --apply to write the patch\n',
+      );
     }
   }
   if (applyError) return EXIT.unfixed;
@@ -142,10 +166,23 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .argument('[dir]', 'project folder', '.')
     .option('-t, --test <command>', 'shell command that runs the tests (detected when omitted)')
     .option('-m, --model <id>', 'model id (env SELF_REPAIR_MODEL, default gpt-4o-mini)')
-    .option('--base-url <url>', 'OpenAI-compatible endpoint (env SELF_REPAIR_BASE_URL, default https://api.openai.com/v1)')
+    .option(
+      '--base-url <url>',
+      'OpenAI-compatible endpoint (env SELF_REPAIR_BASE_URL, default https://api.openai.com/v1)',
+    )
     .option('--max-turns <n>', 'repair turns before giving up', positiveInt('--max-turns', 20), DEFAULTS.maxTurns)
-    .option('--candidates <k>', 'candidates asked for in each turn', positiveInt('--candidates', 16), DEFAULTS.candidatesPerTurn)
-    .option('--timeout <seconds>', 'time limit for one test run', positiveInt('--timeout', 3600), DEFAULTS.timeoutMs / 1000)
+    .option(
+      '--candidates <k>',
+      'candidates asked for in each turn',
+      positiveInt('--candidates', 16),
+      DEFAULTS.candidatesPerTurn,
+    )
+    .option(
+      '--timeout <seconds>',
+      'time limit for one test run',
+      positiveInt('--timeout', 3600),
+      DEFAULTS.timeoutMs / 1000,
+    )
     .option('--apply', 'write the verified patch into the project (default: print it, touch nothing)')
     .option('--json', 'print one JSON object with the outcome on stdout')
     .option('-q, --quiet', 'no progress on stderr')

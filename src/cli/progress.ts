@@ -21,8 +21,11 @@ export function progressPrinter(write: (text: string) => void, options: { model:
         break;
       case 'baseline-finished': {
         const { counts, runError, tests } = event.report;
-        const failing = event.failing.length ? `; failing: ${event.failing.slice(0, 5).join(', ')}${event.failing.length > 5 ? ', …' : ''}` : '';
-        const outcome = tests.length || !runError ? `${counts.passed} passed, ${counts.failed + counts.errored} failed` : runError;
+        const failing = event.failing.length
+          ? `; failing: ${event.failing.slice(0, 5).join(', ')}${event.failing.length > 5 ? ', …' : ''}`
+          : '';
+        const outcome =
+          tests.length || !runError ? `${counts.passed} passed, ${counts.failed + counts.errored} failed` : runError;
         line(`before: ${outcome}${failing}`);
         break;
       }
@@ -41,7 +44,11 @@ export function progressPrinter(write: (text: string) => void, options: { model:
         break;
       case 'candidate-verified': {
         const c = event.candidate;
-        const verdict = c.fixed ? 'all pass' : c.regressions.length ? `breaks ${c.regressions.length} passing test(s)` : 'still failing';
+        const verdict = c.fixed
+          ? 'all pass'
+          : c.regressions.length
+            ? `breaks ${c.regressions.length} passing test(s)`
+            : 'still failing';
         line(`  candidate ${c.index}: ${event.passed} passed, ${event.failed} failed (${verdict})`);
         explain(c.explanation);
         break;

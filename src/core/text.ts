@@ -10,7 +10,11 @@ export function oneLine(text: string, max = 80): string {
 export function firstSentence(text: string, max = 160): string {
   const paragraph = text.trim().split(/\n\s*\n/)[0] ?? '';
   // A bold lead-in label ("**Explanation.**", "**Cause:**") is markdown a plain-text line would show raw.
-  const flat = paragraph.replace(/^#+\s.*$/gm, '').replace(/\s+/g, ' ').trim().replace(/^(\*\*|__)[^*_]{1,40}?[.:]\1\s*/, '');
+  const flat = paragraph
+    .replace(/^#+\s.*$/gm, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^(\*\*|__)[^*_]{1,40}?[.:]\1\s*/, '');
   const end = flat.search(/[.!?](\s|$)/);
   return oneLine(end >= 0 ? flat.slice(0, end + 1) : flat, max);
 }

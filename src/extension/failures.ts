@@ -29,7 +29,13 @@ export class FailureStore extends Disposable {
   update(folder: vscode.WorkspaceFolder, report: TestReport): void {
     const failures = report.tests
       .filter((t) => isFailing(t) && t.file)
-      .map((t) => ({ id: t.id, name: t.name, file: t.file!, reason: failureReason(t), message: t.message ?? t.details ?? t.status }));
+      .map((t) => ({
+        id: t.id,
+        name: t.name,
+        file: t.file!,
+        reason: failureReason(t),
+        message: t.message ?? t.details ?? t.status,
+      }));
     this.folders.set(folder.uri.toString(), { framework: report.framework, failures });
     this.changed.fire();
   }

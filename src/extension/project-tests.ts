@@ -16,13 +16,24 @@ export interface ProjectRun {
 }
 
 /** Runs a folder's tests once, the way a repair does: in a throw-away copy, in its own process group. */
-export async function runProjectTests(folder: vscode.WorkspaceFolder, settings: RepairSettings, signal: AbortSignal): Promise<ProjectRun> {
+export async function runProjectTests(
+  folder: vscode.WorkspaceFolder,
+  settings: RepairSettings,
+  signal: AbortSignal,
+): Promise<ProjectRun> {
   const root = folder.uri.fsPath;
   const adapter = await frameworkOf(folder, settings);
   const command = settings.testCommand ?? (await adapter.defaultCommand(root));
   const sandbox = await createSandbox(root);
   try {
-    const report = await runTests({ runner: new ProcessRunner(), root: sandbox.root, adapter, command, timeoutMs: settings.timeoutMs, signal });
+    const report = await runTests({
+      runner: new ProcessRunner(),
+      root: sandbox.root,
+      adapter,
+      command,
+      timeoutMs: settings.timeoutMs,
+      signal,
+    });
     return { report, command, adapter };
   } finally {
     await sandbox.dispose();

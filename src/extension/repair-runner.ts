@@ -111,7 +111,10 @@ export class RepairRunner extends Disposable {
       // The engine reports its failures in the result; anything thrown is a bug worth the whole trace.
       this.log.error(error instanceof Error ? error : String(error));
       void vscode.window
-        .showErrorMessage(`Self-repair failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, 'Show Log')
+        .showErrorMessage(
+          `Self-repair failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+          'Show Log',
+        )
         .then(this.followUp);
     } finally {
       this.controller = undefined;
@@ -143,7 +146,9 @@ export class RepairRunner extends Disposable {
       const message = missingKey
         ? `Self-repair needs an API key for ${settings.baseUrl ?? process.env.SELF_REPAIR_BASE_URL ?? 'the model endpoint'}: set one (kept in VS Code\u2019s secret storage), or point selfRepair.baseUrl at a local server.`
         : `Self-repair: ${error.message}`;
-      void vscode.window.showErrorMessage(message, ...(missingKey ? ['Set API Key'] : []), 'Open Settings').then(this.followUp);
+      void vscode.window
+        .showErrorMessage(message, ...(missingKey ? ['Set API Key'] : []), 'Open Settings')
+        .then(this.followUp);
       return undefined;
     }
   }
@@ -158,13 +163,18 @@ export class RepairRunner extends Disposable {
   private async conclude(folder: vscode.WorkspaceFolder, result: RepairResult): Promise<void> {
     switch (endState(result)) {
       case 'fixed':
-        await this.review.start(folder, result.candidates.filter((c) => c.fixed));
+        await this.review.start(
+          folder,
+          result.candidates.filter((c) => c.fixed),
+        );
         return;
       case 'nothing':
         void vscode.window.showInformationMessage(`Self-repair: ${result.message}.`);
         return;
       case 'unfixed':
-        void vscode.window.showWarningMessage(`Self-repair: not fixed (${result.message}). The best attempt is in the log.`, 'Show Log').then(this.followUp);
+        void vscode.window
+          .showWarningMessage(`Self-repair: not fixed (${result.message}). The best attempt is in the log.`, 'Show Log')
+          .then(this.followUp);
         return;
       case 'cancelled':
         void vscode.window.showInformationMessage('Self-repair cancelled; your files are unchanged.');
@@ -172,7 +182,11 @@ export class RepairRunner extends Disposable {
       case 'error': {
         const configuration = result.errorKind === 'configuration';
         const keyProblem = /API key/i.test(result.message);
-        const actions = [...(keyProblem ? ['Set API Key'] : []), ...(configuration ? ['Open Settings'] : []), 'Show Log'];
+        const actions = [
+          ...(keyProblem ? ['Set API Key'] : []),
+          ...(configuration ? ['Open Settings'] : []),
+          'Show Log',
+        ];
         void vscode.window.showErrorMessage(`Self-repair: ${result.message}`, ...actions).then(this.followUp);
         return;
       }

@@ -14,7 +14,8 @@ export class ApiKeyStore {
   async prompt(): Promise<boolean> {
     const value = await vscode.window.showInputBox({
       title: 'Self-repair: API Key',
-      prompt: 'The key of your OpenAI-compatible endpoint, kept in VS Code\u2019s secret storage. Leave empty to remove the stored key.',
+      prompt:
+        'The key of your OpenAI-compatible endpoint, kept in VS Code\u2019s secret storage. Leave empty to remove the stored key.',
       placeHolder: 'sk-…',
       password: true,
       ignoreFocusOut: true,

@@ -13,10 +13,14 @@ export class RepairStatusBar extends Disposable {
 
   constructor() {
     super();
-    this.item = this._register(vscode.window.createStatusBarItem('selfRepair.status', vscode.StatusBarAlignment.Left, 10));
+    this.item = this._register(
+      vscode.window.createStatusBarItem('selfRepair.status', vscode.StatusBarAlignment.Left, 10),
+    );
     this.item.name = 'Self-repair';
     this.item.command = 'selfRepair.showLog';
-    this.cancel = this._register(vscode.window.createStatusBarItem('selfRepair.cancel', vscode.StatusBarAlignment.Left, 9));
+    this.cancel = this._register(
+      vscode.window.createStatusBarItem('selfRepair.cancel', vscode.StatusBarAlignment.Left, 9),
+    );
     this.cancel.name = 'Self-repair: Cancel';
     this.cancel.text = '$(close) Cancel';
     this.cancel.tooltip = 'Cancel the running Self-repair (your files stay as they are)';

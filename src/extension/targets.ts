@@ -92,10 +92,18 @@ export class Targets {
 }
 
 function testItemOf(arg: unknown): vscode.TestItem | undefined {
-  const candidate = (arg && typeof arg === 'object' && 'test' in arg ? (arg as { test: unknown }).test : arg) as Partial<vscode.TestItem> | undefined;
-  return candidate && typeof candidate === 'object' && typeof candidate.id === 'string' && 'children' in candidate ? (candidate as vscode.TestItem) : undefined;
+  const candidate = (arg && typeof arg === 'object' && 'test' in arg ? (arg as { test: unknown }).test : arg) as
+    Partial<vscode.TestItem> | undefined;
+  return candidate && typeof candidate === 'object' && typeof candidate.id === 'string' && 'children' in candidate
+    ? (candidate as vscode.TestItem)
+    : undefined;
 }
 
 function isLensTarget(arg: unknown): arg is { uri: string; testId: string } {
-  return !!arg && typeof arg === 'object' && typeof (arg as { uri?: unknown }).uri === 'string' && typeof (arg as { testId?: unknown }).testId === 'string';
+  return (
+    !!arg &&
+    typeof arg === 'object' &&
+    typeof (arg as { uri?: unknown }).uri === 'string' &&
+    typeof (arg as { testId?: unknown }).testId === 'string'
+  );
 }

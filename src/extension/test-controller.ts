@@ -23,7 +23,6 @@ export interface ItemData {
   framework: string;
 }
 
-
 const SOURCE_GLOB = '**/*.{py,js,mjs,cjs,jsx,ts,mts,cts,tsx}';
 const EXCLUDE_GLOB = '**/{node_modules,.venv,venv,.git,__pycache__,.pytest_cache,.tox,dist,out,build}/**';
 
@@ -51,7 +50,12 @@ export class SelfRepairTests extends Disposable {
     this.controller.resolveHandler = (item) => (item ? this.resolveFile(item) : this.discover());
     this.controller.refreshHandler = () => this.discover(true);
     this._register(
-      this.controller.createRunProfile('Run in a sandbox copy', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true),
+      this.controller.createRunProfile(
+        'Run in a sandbox copy',
+        vscode.TestRunProfileKind.Run,
+        (request, token) => this.run(request, token),
+        true,
+      ),
     );
 
     const watcher = this._register(vscode.workspace.createFileSystemWatcher(SOURCE_GLOB));
@@ -83,7 +87,11 @@ export class SelfRepairTests extends Disposable {
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const adapter = await this.adapterFor(folder);
       if (!adapter) continue;
-      const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, SOURCE_GLOB), EXCLUDE_GLOB, 10_000);
+      const uris = await vscode.workspace.findFiles(
+        new vscode.RelativePattern(folder, SOURCE_GLOB),
+        EXCLUDE_GLOB,
+        10_000,
+      );
       for (const uri of uris) {
         if (this.fileItem(folder, adapter, uri)) seen.add(uri.toString());
       }
@@ -105,14 +113,23 @@ export class SelfRepairTests extends Disposable {
   }
 
   /** The file's item, made when the adapter calls it a test file of a language it runs. */
-  private fileItem(folder: vscode.WorkspaceFolder, adapter: FrameworkAdapter, uri: vscode.Uri): vscode.TestItem | undefined {
+  private fileItem(
+    folder: vscode.WorkspaceFolder,
+    adapter: FrameworkAdapter,
+    uri: vscode.Uri,
+  ): vscode.TestItem | undefined {
     const existing = this.files.get(uri.toString());
     if (existing) return existing;
     const rel = relativePath(folder, uri);
     const lang = rel ? languageForFile(rel) : undefined;
-    if (!rel || !lang || (lang === 'python') !== (adapter.id === 'pytest') || !adapter.isTestFile(rel)) return undefined;
+    if (!rel || !lang || (lang === 'python') !== (adapter.id === 'pytest') || !adapter.isTestFile(rel))
+      return undefined;
     const several = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
-    const item = this.controller.createTestItem(`${folder.uri.toString()}|${rel}`, several ? `${folder.name}/${rel}` : rel, uri);
+    const item = this.controller.createTestItem(
+      `${folder.uri.toString()}|${rel}`,
+      several ? `${folder.name}/${rel}` : rel,
+      uri,
+    );
     item.canResolveChildren = true;
     this.data.set(item, { folder, file: rel, framework: adapter.id });
     this.files.set(uri.toString(), item);
@@ -155,10 +172,19 @@ export class SelfRepairTests extends Disposable {
       if (ids.has(id)) continue; // Same name twice: the framework reports them as one id too.
       ids.add(id);
       const item = this.controller.createTestItem(id, definition.name, fileItem.uri);
-      item.range = new vscode.Range(position(lines, definition.range.startIndex), position(lines, definition.range.endIndex));
+      item.range = new vscode.Range(
+        position(lines, definition.range.startIndex),
+        position(lines, definition.range.endIndex),
+      );
       item.sortText = String(definition.range.startLine).padStart(8, '0');
       this.data.set(item, { ...data, testId });
-      const parent = suites.filter((s) => s.definition.range.startIndex <= definition.range.startIndex && definition.range.endIndex <= s.definition.range.endIndex).pop();
+      const parent = suites
+        .filter(
+          (s) =>
+            s.definition.range.startIndex <= definition.range.startIndex &&
+            definition.range.endIndex <= s.definition.range.endIndex,
+        )
+        .pop();
       (parent ? parent.children : top).push(item);
       if (definition.kind === 'suite') suites.push({ definition, item, children: [] });
     }
@@ -251,7 +277,9 @@ export class SelfRepairTests extends Disposable {
     try {
       const settings = readSettings(folder.uri);
       const { report, command } = await runProjectTests(folder, settings, abort.signal);
-      this.log.info(`Test Explorer run in ${folder.name} (${report.framework}): ${command} — ${report.counts.passed} passed, ${report.counts.failed + report.counts.errored} failed`);
+      this.log.info(
+        `Test Explorer run in ${folder.name} (${report.framework}): ${command} — ${report.counts.passed} passed, ${report.counts.failed + report.counts.errored} failed`,
+      );
       const reported = await this.report(run, folder, report, scope);
       for (const item of leaves) if (!reported.has(item)) run.skipped(item);
       if (!abort.signal.aborted) this.failures.update(folder, report);
@@ -274,12 +302,19 @@ export class SelfRepairTests extends Disposable {
    * Shows a report on the items: results outside `scope` (tests that ran but were not asked for) are
    * left out. Returns the items that got a result.
    */
-  private async report(run: vscode.TestRun, folder: vscode.WorkspaceFolder, report: TestReport, scope?: Set<vscode.TestItem>): Promise<Set<vscode.TestItem>> {
+  private async report(
+    run: vscode.TestRun,
+    folder: vscode.WorkspaceFolder,
+    report: TestReport,
+    scope?: Set<vscode.TestItem>,
+  ): Promise<Set<vscode.TestItem>> {
     const output = report.output.trim();
     if (output) run.appendOutput(`${output.replace(/\r?\n/g, '\r\n')}\r\n`);
     const reported = new Set<vscode.TestItem>();
     if (report.runError && report.tests.length === 0) {
-      const items = scope ? [...scope].filter((item) => this.data.get(item)?.testId) : [...this.files.values()].filter((item) => sameFolder(this.data.get(item)?.folder, folder));
+      const items = scope
+        ? [...scope].filter((item) => this.data.get(item)?.testId)
+        : [...this.files.values()].filter((item) => sameFolder(this.data.get(item)?.folder, folder));
       for (const item of items) run.errored(item, new vscode.TestMessage(report.runError));
       return reported;
     }
@@ -309,10 +344,12 @@ export class SelfRepairTests extends Disposable {
   /** Every test item of the folder by the engine's test id, the files the report names parsed first. */
   private async indexFolder(folder: vscode.WorkspaceFolder, report: TestReport): Promise<Map<string, vscode.TestItem>> {
     const files = new Set(report.tests.map((t) => t.file).filter((f): f is string => !!f));
-    await Promise.all([...files].map((file) => {
-      const item = this.files.get(fileUri(folder, file).toString());
-      return item ? this.resolveWithin(item) : undefined;
-    }));
+    await Promise.all(
+      [...files].map((file) => {
+        const item = this.files.get(fileUri(folder, file).toString());
+        return item ? this.resolveWithin(item) : undefined;
+      }),
+    );
     const index = new Map<string, vscode.TestItem>();
     const walk = (item: vscode.TestItem): void => {
       const data = this.data.get(item);
@@ -325,7 +362,12 @@ export class SelfRepairTests extends Disposable {
   }
 
   /** The item a result belongs to; a test tree-sitter could not see (a computed name) gets an item of its own. */
-  private itemFor(folder: vscode.WorkspaceFolder, framework: string, result: TestCaseResult, index: Map<string, vscode.TestItem>): vscode.TestItem | undefined {
+  private itemFor(
+    folder: vscode.WorkspaceFolder,
+    framework: string,
+    result: TestCaseResult,
+    index: Map<string, vscode.TestItem>,
+  ): vscode.TestItem | undefined {
     const known = index.get(result.id) ?? index.get(baseTestId(result.id));
     if (known || !result.file) return known;
     const fileItem = index.get(result.file);
@@ -338,7 +380,11 @@ export class SelfRepairTests extends Disposable {
     return item;
   }
 
-  private messages(folder: vscode.WorkspaceFolder, result: TestCaseResult, item: vscode.TestItem): vscode.TestMessage[] {
+  private messages(
+    folder: vscode.WorkspaceFolder,
+    result: TestCaseResult,
+    item: vscode.TestItem,
+  ): vscode.TestMessage[] {
     const summary = result.message ?? result.details ?? result.status;
     const message =
       result.expected !== undefined && result.actual !== undefined
@@ -346,7 +392,11 @@ export class SelfRepairTests extends Disposable {
         : new vscode.TestMessage(result.details ?? summary);
     message.contextValue = FAILURE_MESSAGE_CONTEXT;
     const frame = result.frames.find((f) => f.inProject && f.file === result.file);
-    if (frame) message.location = new vscode.Location(fileUri(folder, frame.file), new vscode.Position(frame.line - 1, Math.max(0, (frame.column ?? 1) - 1)));
+    if (frame)
+      message.location = new vscode.Location(
+        fileUri(folder, frame.file),
+        new vscode.Position(frame.line - 1, Math.max(0, (frame.column ?? 1) - 1)),
+      );
     else if (item.uri && item.range) message.location = new vscode.Location(item.uri, item.range.start);
     // TestMessageStackFrame arrived in VS Code 1.93; on older versions the trace stays in the message text.
     const StackFrame = (vscode as unknown as { TestMessageStackFrame?: StackFrameConstructor }).TestMessageStackFrame;
@@ -391,9 +441,19 @@ export class SelfRepairTests extends Disposable {
 }
 
 function stackFrame(Ctor: StackFrameConstructor, folder: vscode.WorkspaceFolder, frame: StackFrame): unknown {
-  const uri = frame.inProject ? fileUri(folder, frame.file) : path.isAbsolute(frame.file) ? vscode.Uri.file(frame.file) : undefined;
-  const label = frame.functionName ? `${frame.functionName} (${frame.file}:${frame.line})` : `${frame.file}:${frame.line}`;
-  return new Ctor(label, uri, uri ? new vscode.Position(frame.line - 1, Math.max(0, (frame.column ?? 1) - 1)) : undefined);
+  const uri = frame.inProject
+    ? fileUri(folder, frame.file)
+    : path.isAbsolute(frame.file)
+      ? vscode.Uri.file(frame.file)
+      : undefined;
+  const label = frame.functionName
+    ? `${frame.functionName} (${frame.file}:${frame.line})`
+    : `${frame.file}:${frame.line}`;
+  return new Ctor(
+    label,
+    uri,
+    uri ? new vscode.Position(frame.line - 1, Math.max(0, (frame.column ?? 1) - 1)) : undefined,
+  );
 }
 
 function sameFolder(a: vscode.WorkspaceFolder | undefined, b: vscode.WorkspaceFolder): boolean {

@@ -33,7 +33,9 @@ export function fileUri(folder: vscode.WorkspaceFolder, relPath: string): vscode
  * run then tests what the user sees.
  */
 export async function saveFolderDocuments(folder: vscode.WorkspaceFolder): Promise<void> {
-  const dirty = vscode.workspace.textDocuments.filter((doc) => doc.isDirty && !doc.isUntitled && relativePath(folder, doc.uri) !== undefined);
+  const dirty = vscode.workspace.textDocuments.filter(
+    (doc) => doc.isDirty && !doc.isUntitled && relativePath(folder, doc.uri) !== undefined,
+  );
   await Promise.all(dirty.map((doc) => doc.save()));
 }
 

@@ -21,7 +21,14 @@ function cleanEnv(extra: Record<string, string> = {}): Record<string, string | u
 async function execa(
   file: string,
   args: string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; extendEnv?: boolean; input?: string; reject?: boolean; timeout?: number } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    extendEnv?: boolean;
+    input?: string;
+    reject?: boolean;
+    timeout?: number;
+  } = {},
 ): Promise<{ exitCode?: number; stdout: string; stderr: string }> {
   const { execa: run } = await import('execa');
   const result = await run(file, args, { ...options, encoding: 'utf8' });
@@ -53,11 +60,30 @@ describe('self-repair CLI (the bundled dist/cli.js as a child process)', functio
     try {
       const before = await hashTree(project.root);
       const run = await withServer([reply('python-mean-search-replace')], (server) =>
-        cli(['repair', project.root, '--test', 'python3 -m pytest', '--base-url', server.url, '--model', MODEL, '--json']),
+        cli([
+          'repair',
+          project.root,
+          '--test',
+          'python3 -m pytest',
+          '--base-url',
+          server.url,
+          '--model',
+          MODEL,
+          '--json',
+        ]),
       );
       assert.equal(run.exitCode, 0, run.stderr);
       const out = JSON.parse(run.stdout);
-      assert.deepEqual(Object.keys(out).sort(), ['after', 'before', 'durationMs', 'patch', 'requests', 'status', 'turns', 'usage']);
+      assert.deepEqual(Object.keys(out).sort(), [
+        'after',
+        'before',
+        'durationMs',
+        'patch',
+        'requests',
+        'status',
+        'turns',
+        'usage',
+      ]);
       assert.equal(out.status, 'fixed');
       assert.equal(out.turns, 1);
       assert.equal(out.requests, 1);
@@ -91,7 +117,7 @@ describe('self-repair CLI (the bundled dist/cli.js as a child process)', functio
     }
   });
 
-  it('--apply writes the fix, after which the project\'s own tests pass', async () => {
+  it("--apply writes the fix, after which the project's own tests pass", async () => {
     const project = await copyProject('js-buggy');
     try {
       const run = await withServer([reply('js-total-whole-file')], (server) =>
@@ -157,7 +183,9 @@ describe('self-repair CLI (the bundled dist/cli.js as a child process)', functio
     });
 
     it('an unknown model', async () => {
-      const run = await withServer([], (server) => cli(['repair', project.root, '--base-url', server.url, '--model', 'gpt-nope', '--json']));
+      const run = await withServer([], (server) =>
+        cli(['repair', project.root, '--base-url', server.url, '--model', 'gpt-nope', '--json']),
+      );
       assert.equal(run.exitCode, 2);
       assert.equal(JSON.parse(run.stdout).status, 'error');
       assert.match(JSON.parse(run.stdout).message, /unknown model "gpt-nope"/);
@@ -165,7 +193,14 @@ describe('self-repair CLI (the bundled dist/cli.js as a child process)', functio
     });
 
     it('a test command that does not exist', async () => {
-      const run = await cli(['repair', project.root, '--test', 'no-such-test-runner --all', '--base-url', 'http://127.0.0.1:9/v1']);
+      const run = await cli([
+        'repair',
+        project.root,
+        '--test',
+        'no-such-test-runner --all',
+        '--base-url',
+        'http://127.0.0.1:9/v1',
+      ]);
       assert.equal(run.exitCode, 2);
       oneLine(run.stderr, /test command not found: no-such-test-runner/);
     });

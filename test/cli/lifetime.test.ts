@@ -59,12 +59,28 @@ describe('self-repair CLI: nothing outlives a repair (signals, a killed CLI)', f
 
   /** The CLI with its own temp folder, every process it starts tagged; resolves once the tests hang. */
   async function startHangingRepair(test: string): Promise<{ exit: Promise<{ code: number | null; stderr: string }> }> {
-    const args = ['repair', project.root, '--test', test, '--base-url', server.url, '--model', MODEL, '--timeout', '600'];
-    const child = spawn('node', [CLI, ...args], { env: cleanEnv({ TMPDIR: tmp, [tag]: '1' }), stdio: ['ignore', 'ignore', 'pipe'] });
+    const args = [
+      'repair',
+      project.root,
+      '--test',
+      test,
+      '--base-url',
+      server.url,
+      '--model',
+      MODEL,
+      '--timeout',
+      '600',
+    ];
+    const child = spawn('node', [CLI, ...args], {
+      env: cleanEnv({ TMPDIR: tmp, [tag]: '1' }),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     cli = child;
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exit = new Promise<{ code: number | null; stderr: string }>((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
+    const exit = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+      child.once('exit', (code) => resolve({ code, stderr })),
+    );
     const started = () => taggedProcesses(tag).filter((pid) => ['sleep', 'python3'].includes(command(pid))).length;
     await waitUntil(() => started() >= 2, 'the test run to start', 60_000);
     return { exit };
@@ -73,7 +89,11 @@ describe('self-repair CLI: nothing outlives a repair (signals, a killed CLI)', f
   const othersThan = (pid: number | undefined) => taggedProcesses(tag).filter((p) => p !== pid);
   const copiesIn = async (dir: string) => (await readdir(dir)).filter((name) => name.startsWith('self-repair-'));
 
-  for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  for (const [signal, status] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
     it(`${signal}: kills every test process, removes every copy, exits ${status}`, async () => {
       const { exit } = await startHangingRepair(HANGS);
       assert.ok((await copiesIn(tmp)).length > 0, 'the copy exists while the tests run');
@@ -108,12 +128,19 @@ describe('self-repair CLI: nothing outlives a repair (signals, a killed CLI)', f
     await exit;
     await waitUntil(() => othersThan(killedPid).length === 0, 'every tagged process to end');
     const left = await copiesIn(tmp);
-    assert.ok(left.some((name) => name.startsWith(`self-repair-${killedPid}.`)), `the killed CLI left its copy: ${left.join(', ')}`);
+    assert.ok(
+      left.some((name) => name.startsWith(`self-repair-${killedPid}.`)),
+      `the killed CLI left its copy: ${left.join(', ')}`,
+    );
 
-    const next = spawn('node', [CLI, 'repair', project.root, '--test', 'true', '--base-url', server.url, '--model', MODEL], {
-      env: cleanEnv({ TMPDIR: tmp }),
-      stdio: 'ignore',
-    });
+    const next = spawn(
+      'node',
+      [CLI, 'repair', project.root, '--test', 'true', '--base-url', server.url, '--model', MODEL],
+      {
+        env: cleanEnv({ TMPDIR: tmp }),
+        stdio: 'ignore',
+      },
+    );
     await new Promise((resolve) => next.once('exit', resolve));
     assert.deepEqual(await copiesIn(tmp), []);
   });

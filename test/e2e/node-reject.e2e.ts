@@ -68,7 +68,10 @@ describe('rejecting a repair of a failing node --test test (js-buggy)', function
     await workbench.waitForStatusBarItem(/Self-repair: fixed/);
 
     await workbench.activeTab(/Self-repair candidate/).waitFor();
-    assert.match(await workbench.activeTab(/Self-repair candidate/).innerText(), /cart\.js ↔ Self-repair candidate 1\/1 \(3\/3 tests pass\)/);
+    assert.match(
+      await workbench.activeTab(/Self-repair candidate/).innerText(),
+      /cart\.js ↔ Self-repair candidate 1\/1 \(3\/3 tests pass\)/,
+    );
     const { original, modified } = await workbench.diffEditorLines();
     assert.ok(original.includes('    sum += item.price;'), `left side: ${JSON.stringify(original)}`);
     assert.ok(modified.includes('    sum += item.price * item.quantity;'), `right side: ${JSON.stringify(modified)}`);
@@ -82,7 +85,13 @@ describe('rejecting a repair of a failing node --test test (js-buggy)', function
     await workbench.clickEditorAction('Reject Candidate');
     await workbench.waitForNotification(/Self-repair: candidate rejected; your files are unchanged\./);
     await workbench.activeTab(/Self-repair candidate/).waitFor({ state: 'detached' });
-    assert.equal(await workbench.page.locator('.tab').filter({ hasText: /Self-repair candidate/ }).count(), 0);
+    assert.equal(
+      await workbench.page
+        .locator('.tab')
+        .filter({ hasText: /Self-repair candidate/ })
+        .count(),
+      0,
+    );
     const treeAfter = await hashTree(workspace);
     assert.equal(treeAfter.get('src/cart.js'), treeBefore.get('src/cart.js'));
     assert.deepEqual(treeAfter, treeBefore);

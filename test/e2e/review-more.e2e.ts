@@ -21,27 +21,36 @@ const BUGGY_MEAN = '    return sum(xs) / (len(xs) - 1)';
 const FIXED_MEAN = '    return sum(xs) / len(xs)';
 const CANDIDATE_TAB = /Self-repair candidate/;
 
-const modelSettings = (server: () => ScriptedModelServer, extra: Record<string, unknown> = {}) => () => ({
-  'selfRepair.baseUrl': server().url,
-  'selfRepair.model': 'scripted-coder',
-  ...extra,
-});
+const modelSettings =
+  (server: () => ScriptedModelServer, extra: Record<string, unknown> = {}) =>
+  () => ({
+    'selfRepair.baseUrl': server().url,
+    'selfRepair.model': 'scripted-coder',
+    ...extra,
+  });
 
 /** Waits until the active diff editor's right side renders `line` (it renders a moment after the tab shows). */
-async function waitForCandidateLine(workbench: Workbench, line: string): Promise<{ original: string[]; modified: string[] }> {
+async function waitForCandidateLine(
+  workbench: Workbench,
+  line: string,
+): Promise<{ original: string[]; modified: string[] }> {
   let sides = { original: [] as string[], modified: [] as string[] };
-  await waitUntil(async () => (sides = await workbench.diffEditorLines()).modified.includes(line), `the candidate's side of the diff to show ${JSON.stringify(line)}`).catch(
-    (error: Error) => {
-      throw new Error(`${error.message}; it shows ${JSON.stringify(sides.modified)}`);
-    },
-  );
+  await waitUntil(
+    async () => (sides = await workbench.diffEditorLines()).modified.includes(line),
+    `the candidate's side of the diff to show ${JSON.stringify(line)}`,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}; it shows ${JSON.stringify(sides.modified)}`);
+  });
   return sides;
 }
 
 /** Clicks the editor line that reads `text` (as a person puts the cursor there), leaving the editor focused. */
 async function clickLine(workbench: Workbench, text: string): Promise<void> {
   // The editor renders spaces as non-breaking ones; \s matches both.
-  const pattern = text.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s');
+  const pattern = text
+    .trim()
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/ /g, '\\s');
   const line = workbench.page
     .locator('.editor-group-container.active .monaco-editor .view-lines .view-line')
     .filter({ hasText: new RegExp(`^\\s*${pattern}\\s*$`) })
@@ -61,7 +70,10 @@ async function screenshot(workbench: Workbench, name: string): Promise<void> {
         .evaluate((body) =>
           body
             .getAnimations({ subtree: true })
-            .every((a: { playState: string; effect: { getTiming(): { iterations?: number } } | null }) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
+            .every(
+              (a: { playState: string; effect: { getTiming(): { iterations?: number } } | null }) =>
+                a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity,
+            ),
         ),
     'the window\u2019s animations to finish',
   );
@@ -113,7 +125,10 @@ describe('"Self-repair" on a failed test in the Test Explorer, accepted onto a l
     answer.open();
 
     await workbench.activeTab(CANDIDATE_TAB).waitFor();
-    assert.match(await workbench.activeTab(CANDIDATE_TAB).innerText(), /core\.py ↔ Self-repair candidate 1\/1 \(4\/4 tests pass\)/);
+    assert.match(
+      await workbench.activeTab(CANDIDATE_TAB).innerText(),
+      /core\.py ↔ Self-repair candidate 1\/1 \(4\/4 tests pass\)/,
+    );
     const { original } = await waitForCandidateLine(workbench, FIXED_MEAN);
     assert.ok(original.includes(BUGGY_MEAN), `left side: ${JSON.stringify(original)}`);
     assert.equal(server.requests.length, 1);
@@ -172,7 +187,10 @@ describe('two verified candidates: Next Candidate, then Accept the second (js-bu
     await server?.close();
   });
 
-  const session = useSession({ project: 'js-buggy', userSettings: modelSettings(() => server, { 'selfRepair.candidatesPerTurn': 2 }) });
+  const session = useSession({
+    project: 'js-buggy',
+    userSettings: modelSettings(() => server, { 'selfRepair.candidatesPerTurn': 2 }),
+  });
   const cartOnDisk = () => readFile(path.join(session().workspace, 'src', 'cart.js'), 'utf8');
   const BUGGY = '    sum += item.price;';
   // Ranked by tests passed, then by the smaller patch: the one-line fix comes first.
@@ -188,7 +206,10 @@ describe('two verified candidates: Next Candidate, then Accept the second (js-bu
     answers.open();
 
     await workbench.activeTab(/candidate 1\/2/).waitFor();
-    assert.match(await workbench.activeTab(CANDIDATE_TAB).innerText(), /cart\.js ↔ Self-repair candidate 1\/2 \(3\/3 tests pass\)/);
+    assert.match(
+      await workbench.activeTab(CANDIDATE_TAB).innerText(),
+      /cart\.js ↔ Self-repair candidate 1\/2 \(3\/3 tests pass\)/,
+    );
     const { original, modified } = await waitForCandidateLine(workbench, FIRST);
     assert.ok(original.includes(BUGGY), `left side: ${JSON.stringify(original)}`);
     assert.ok(!modified.includes(SECOND));
@@ -205,12 +226,21 @@ describe('two verified candidates: Next Candidate, then Accept the second (js-bu
     const { workbench } = session();
     await workbench.clickEditorAction('Next Candidate');
     await workbench.activeTab(/candidate 2\/2/).waitFor();
-    assert.match(await workbench.activeTab(CANDIDATE_TAB).innerText(), /cart\.js ↔ Self-repair candidate 2\/2 \(3\/3 tests pass\)/);
+    assert.match(
+      await workbench.activeTab(CANDIDATE_TAB).innerText(),
+      /cart\.js ↔ Self-repair candidate 2\/2 \(3\/3 tests pass\)/,
+    );
     const { original, modified } = await waitForCandidateLine(workbench, SECOND);
     assert.ok(original.includes(BUGGY), `left side: ${JSON.stringify(original)}`);
     assert.ok(!modified.includes(FIRST));
     // The first candidate's editor made way for the second.
-    assert.equal(await workbench.page.locator('.tab').filter({ hasText: /candidate 1\/2/ }).count(), 0);
+    assert.equal(
+      await workbench.page
+        .locator('.tab')
+        .filter({ hasText: /candidate 1\/2/ })
+        .count(),
+      0,
+    );
     await screenshot(workbench, 'more-two-candidates-second');
   });
 
@@ -264,7 +294,10 @@ describe('Accept refuses when the user changed the line the candidate changes (p
     await workbench.page.keyboard.press('Escape');
     await workbench.page.keyboard.press('Control+S');
     let saved = Buffer.alloc(0);
-    await waitUntil(async () => (saved = await coreOnDisk()).includes(`    ${USERS_FIX}\n`), 'the user\u2019s line to be saved');
+    await waitUntil(
+      async () => (saved = await coreOnDisk()).includes(`    ${USERS_FIX}\n`),
+      'the user\u2019s line to be saved',
+    );
     assert.ok(!saved.includes(BUGGY_MEAN));
 
     await returnToCandidate(workbench);

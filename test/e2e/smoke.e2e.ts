@@ -82,7 +82,11 @@ describe('smoke: the packaged extension in code-server', function () {
       const label = labels.get(command)!;
       // An internal command may share its title with a visible one ("Self-repair"); count rows.
       const shown = (await workbench.paletteCommands(label, { allowNone: true })).filter((row) => row === label).length;
-      assert.equal(shown, visible.filter((other) => other === label).length, `"${label}" (${command}) shows in the palette`);
+      assert.equal(
+        shown,
+        visible.filter((other) => other === label).length,
+        `"${label}" (${command}) shows in the palette`,
+      );
     }
   });
 

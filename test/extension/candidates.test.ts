@@ -44,7 +44,10 @@ describe('how a verified candidate is presented for review', function () {
       '`mean` should divide the sum of the values by how many there are.',
     );
     assert.equal(firstSentence('## Explanation\nNo full stop here\n\nsecond paragraph'), 'No full stop here');
-    assert.equal(firstSentence('**Explanation.** `total` adds the price once. Then more.'), '`total` adds the price once.');
+    assert.equal(
+      firstSentence('**Explanation.** `total` adds the price once. Then more.'),
+      '`total` adds the price once.',
+    );
     assert.equal(firstSentence('__Cause:__ off by one.'), 'off by one.');
     assert.equal(oneLine('  a \n b  ', 10), 'a b');
     assert.equal(oneLine('abcdefghijkl', 5), 'abcd…');

@@ -23,7 +23,9 @@ function grammarRules(): Array<{ regex: RegExp; scopes: string[] }> {
   const flat: Array<{ regex: RegExp; scopes: string[] }> = [];
   const visit = (rule: Rule): void => {
     if (rule.match) {
-      const scopes = [rule.name, ...Object.values(rule.captures ?? {}).map((c) => c.name)].filter((s): s is string => !!s);
+      const scopes = [rule.name, ...Object.values(rule.captures ?? {}).map((c) => c.name)].filter(
+        (s): s is string => !!s,
+      );
       flat.push({ regex: new RegExp(rule.match, 'm'), scopes });
     }
     rule.patterns?.forEach(visit);
@@ -39,12 +41,13 @@ function grammarRules(): Array<{ regex: RegExp; scopes: string[] }> {
 function scopesOf(line: string): string[] {
   const rules = grammarRules().map((rule) => ({ ...rule, regex: new RegExp(rule.regex.source, 'gm') }));
   const scopes: string[] = [];
-  for (let pos = 0; pos < line.length; ) {
+  for (let pos = 0; pos < line.length;) {
     let best: { index: number; end: number; scopes: string[] } | undefined;
     for (const rule of rules) {
       rule.regex.lastIndex = pos;
       const match = rule.regex.exec(line);
-      if (match && match[0] && (!best || match.index < best.index)) best = { index: match.index, end: match.index + match[0].length, scopes: rule.scopes };
+      if (match && match[0] && (!best || match.index < best.index))
+        best = { index: match.index, end: match.index + match[0].length, scopes: rule.scopes };
     }
     if (!best) break;
     scopes.push(...best.scopes);
@@ -94,16 +97,30 @@ describe('the Self-repair log', function () {
 
   it('colours the turn markers and verdicts', () => {
     assert.ok(scopesOf('── turn 2/4 ──').includes('markup.heading.self-repair-log'));
-    assert.ok(scopesOf('[tests] candidate 1: 4 passed, 0 failed — PASS (fixed)').includes('markup.inserted.self-repair-log'));
-    assert.ok(scopesOf('[tests] candidate 1: 3 passed, 1 failed — FAIL (still failing)').includes('markup.deleted.self-repair-log token.error-token'));
-    assert.ok(scopesOf('not fixed: not fixed after 4 turns').includes('markup.deleted.self-repair-log token.error-token'));
+    assert.ok(
+      scopesOf('[tests] candidate 1: 4 passed, 0 failed — PASS (fixed)').includes('markup.inserted.self-repair-log'),
+    );
+    assert.ok(
+      scopesOf('[tests] candidate 1: 3 passed, 1 failed — FAIL (still failing)').includes(
+        'markup.deleted.self-repair-log token.error-token',
+      ),
+    );
+    assert.ok(
+      scopesOf('not fixed: not fixed after 4 turns').includes('markup.deleted.self-repair-log token.error-token'),
+    );
     assert.deepEqual(scopesOf('running tests (pytest): python3 -m pytest'), []);
   });
 
   it('shows the best attempt when nothing was fixed', async () => {
     const failed = await recordRepair('python-buggy', [reply('python-mean-wrong-fix')], 1);
-    const lines = failed.events.flatMap(formatRepairEvent).map((l) => l.text).join('\n');
+    const lines = failed.events
+      .flatMap(formatRepairEvent)
+      .map((l) => l.text)
+      .join('\n');
     assert.match(lines, /not fixed: not fixed after 1 turn/);
-    assert.match(lines, /best attempt: candidate 1 of turn 1: 3 passed, 1 failed\n {2}│ diff --git a\/stats\/core\.py b\/stats\/core\.py/);
+    assert.match(
+      lines,
+      /best attempt: candidate 1 of turn 1: 3 passed, 1 failed\n {2}│ diff --git a\/stats\/core\.py b\/stats\/core\.py/,
+    );
   });
 });

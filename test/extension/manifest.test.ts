@@ -34,7 +34,10 @@ interface Manifest {
   categories: string[];
   scripts: Record<string, string>;
   devDependencies: Record<string, string>;
-  capabilities: { untrustedWorkspaces: { supported: string; description: string; restrictedConfigurations: string[] }; virtualWorkspaces: { supported: boolean } };
+  capabilities: {
+    untrustedWorkspaces: { supported: string; description: string; restrictedConfigurations: string[] };
+    virtualWorkspaces: { supported: boolean };
+  };
   contributes: {
     commands: Command[];
     menus: Record<string, MenuItem[]>;
@@ -56,7 +59,11 @@ describe('package.json: what the extension contributes', () => {
   });
 
   it('titles the main command exactly "Self-repair" and puts the others in the Self-repair category', () => {
-    assert.deepEqual(byId.get('selfRepair.repair'), { command: 'selfRepair.repair', title: 'Self-repair', icon: '$(wrench)' });
+    assert.deepEqual(byId.get('selfRepair.repair'), {
+      command: 'selfRepair.repair',
+      title: 'Self-repair',
+      icon: '$(wrench)',
+    });
     const expected: Record<string, string> = {
       'selfRepair.repairTest': 'Repair This Test',
       'selfRepair.implementFunction': 'Implement Function',
@@ -78,7 +85,10 @@ describe('package.json: what the extension contributes', () => {
     for (const id of ['selfRepair.acceptCandidate', 'selfRepair.rejectCandidate', 'selfRepair.showExplanation']) {
       assert.equal(palette.get(id), CONTEXT_KEYS.reviewing, id);
     }
-    assert.match(palette.get('selfRepair.nextCandidate')!, new RegExp(CONTEXT_KEYS.hasNextCandidate.replace('.', '\\.')));
+    assert.match(
+      palette.get('selfRepair.nextCandidate')!,
+      new RegExp(CONTEXT_KEYS.hasNextCandidate.replace('.', '\\.')),
+    );
   });
 
   it('puts Accept / Reject / Next Candidate in the candidate diff editor\u2019s title bar', () => {
@@ -98,7 +108,9 @@ describe('package.json: what the extension contributes', () => {
       assert.equal(item.command, 'selfRepair.repairFailedTest');
       assert.ok(item.when!.includes(`controllerId == ${CONTROLLER_ID} && testResultState == failed`), item.when);
     }
-    assert.deepEqual(menus['testing/message/content'], [{ command: 'selfRepair.repairFailedTest', when: `testMessage == ${FAILURE_MESSAGE_CONTEXT}` }]);
+    assert.deepEqual(menus['testing/message/content'], [
+      { command: 'selfRepair.repairFailedTest', when: `testMessage == ${FAILURE_MESSAGE_CONTEXT}` },
+    ]);
     assert.equal(byId.get('selfRepair.repairFailedTest')?.title, 'Self-repair');
   });
 
@@ -127,9 +139,15 @@ describe('package.json: what the extension contributes', () => {
     assert.equal(properties['selfRepair.testCommand']!.scope, 'resource');
     for (const name of ['maxTurns', 'candidatesPerTurn', 'timeoutSeconds'] as const) {
       const setting = properties[`selfRepair.${name}`]!;
-      assert.deepEqual([setting.default, setting.minimum, setting.maximum], [SETTING_LIMITS[name].default, SETTING_LIMITS[name].min, SETTING_LIMITS[name].max], name);
+      assert.deepEqual(
+        [setting.default, setting.minimum, setting.maximum],
+        [SETTING_LIMITS[name].default, SETTING_LIMITS[name].min, SETTING_LIMITS[name].max],
+        name,
+      );
     }
-    const defaults = Object.fromEntries(Object.entries(properties).map(([key, s]) => [key.replace('selfRepair.', ''), s.default]));
+    const defaults = Object.fromEntries(
+      Object.entries(properties).map(([key, s]) => [key.replace('selfRepair.', ''), s.default]),
+    );
     assert.deepEqual(normalizeSettings(defaults), {
       baseUrl: undefined,
       model: undefined,
@@ -155,7 +173,8 @@ describe('package.json: what the extension contributes', () => {
       assert.notEqual(event, 'onStartupFinished');
       assert.match(event, /^(onLanguage:|workspaceContains:)/);
     }
-    for (const language of ['python', 'javascript', 'typescript']) assert.ok(manifest.activationEvents.includes(`onLanguage:${language}`));
+    for (const language of ['python', 'javascript', 'typescript'])
+      assert.ok(manifest.activationEvents.includes(`onLanguage:${language}`));
   });
 
   it('injects its log grammar into the log language', () => {
@@ -180,14 +199,32 @@ describe('package.json: what the extension contributes', () => {
 
 describe('the extension\u2019s pure logic', () => {
   it('never imports vscode, so it runs under plain mocha', () => {
-    const output = execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'check-core-imports.mjs'), path.join(ROOT, 'src', 'extension', 'logic')], {
-      encoding: 'utf8',
-    });
+    const output = execFileSync(
+      process.execPath,
+      [path.join(ROOT, 'scripts', 'check-core-imports.mjs'), path.join(ROOT, 'src', 'extension', 'logic')],
+      {
+        encoding: 'utf8',
+      },
+    );
     assert.match(output, /free of vscode imports/);
   });
 
   it('keeps numeric settings within the limits the settings UI shows', () => {
-    const odd = normalizeSettings({ maxTurns: 0, candidatesPerTurn: 99, timeoutSeconds: 2.6, baseUrl: '  ', model: ' m ', testCommand: 7 });
-    assert.deepEqual(odd, { baseUrl: undefined, model: 'm', testCommand: undefined, maxTurns: 1, candidatesPerTurn: 16, timeoutMs: 3000 });
+    const odd = normalizeSettings({
+      maxTurns: 0,
+      candidatesPerTurn: 99,
+      timeoutSeconds: 2.6,
+      baseUrl: '  ',
+      model: ' m ',
+      testCommand: 7,
+    });
+    assert.deepEqual(odd, {
+      baseUrl: undefined,
+      model: 'm',
+      testCommand: undefined,
+      maxTurns: 1,
+      candidatesPerTurn: 16,
+      timeoutMs: 3000,
+    });
   });
 });

@@ -28,11 +28,20 @@ describe('status bar text from repair events', function () {
     assert.equal(shown[0], '$(sync~spin) Self-repair: running tests');
     assert.ok(shown.includes('$(sync~spin) Self-repair: running tests · tests 3/4'), shown.join('\n'));
     const tokens = formatCount(fixed.result.usage.promptTokens + fixed.result.usage.completionTokens);
-    assert.ok(shown.at(-2)!.endsWith(`· ${tokens} tokens`), `${shown.at(-2)} should end with the total tokens ${tokens}`);
+    assert.ok(
+      shown.at(-2)!.endsWith(`· ${tokens} tokens`),
+      `${shown.at(-2)} should end with the total tokens ${tokens}`,
+    );
     const turnTwo = shown.filter((t) => t.includes('turn 2/4'));
     assert.ok(turnTwo.length > 0, shown.join('\n'));
-    assert.equal(turnTwo.at(-1), `$(sync~spin) Self-repair: turn 2/4 · 2 candidates verified · tests 4/4 · ${tokens} tokens`);
-    assert.ok(shown.some((t) => t.startsWith('$(sync~spin) Self-repair: turn 1/4 · 1 candidate verified · tests 3/4 · ')), shown.join('\n'));
+    assert.equal(
+      turnTwo.at(-1),
+      `$(sync~spin) Self-repair: turn 2/4 · 2 candidates verified · tests 4/4 · ${tokens} tokens`,
+    );
+    assert.ok(
+      shown.some((t) => t.startsWith('$(sync~spin) Self-repair: turn 1/4 · 1 candidate verified · tests 3/4 · ')),
+      shown.join('\n'),
+    );
     assert.equal(shown.at(-1), '$(check) Self-repair: fixed');
   });
 
@@ -62,6 +71,14 @@ describe('status bar text from repair events', function () {
   });
 
   it('writes token counts short', () => {
-    assert.deepEqual([0, 812, 1000, 1234, 12_345, 999_999, 1_250_000].map(formatCount), ['0', '812', '1k', '1.2k', '12k', '1M', '1.3M']);
+    assert.deepEqual([0, 812, 1000, 1234, 12_345, 999_999, 1_250_000].map(formatCount), [
+      '0',
+      '812',
+      '1k',
+      '1.2k',
+      '12k',
+      '1M',
+      '1.3M',
+    ]);
   });
 });

@@ -21,7 +21,10 @@ describe('accepting a candidate', () => {
   });
 
   it('places the candidate onto the user\u2019s edits elsewhere in the file, keeping both', async () => {
-    const edited = original.replace('def median(xs):', 'def median(xs):\n    # sorted copy, so the caller\u2019s list stays as it is');
+    const edited = original.replace(
+      'def median(xs):',
+      'def median(xs):\n    # sorted copy, so the caller\u2019s list stays as it is',
+    );
     assert.notEqual(edited, original);
     const plan = await planAccept([change], new Map([[CORE, edited]]));
     assert.ok(plan.ok, JSON.stringify(plan));
@@ -35,10 +38,17 @@ describe('accepting a candidate', () => {
   it('refuses, writing nothing, when the user changed the lines the candidate changes or their context', async () => {
     const edited = original.replace('return sum(xs) / (len(xs) - 1)', 'return sum(xs) / max(1, len(xs) - 1)');
     const other: FileChange = { path: 'stats/extra.py', before: '', after: 'X = 1\n', created: true };
-    const plan = await planAccept([other, change], new Map([[CORE, edited], ['stats/extra.py', undefined]]));
+    const plan = await planAccept(
+      [other, change],
+      new Map([
+        [CORE, edited],
+        ['stats/extra.py', undefined],
+      ]),
+    );
     assert.deepEqual(plan, {
       ok: false,
-      message: 'stats/core.py changed since the repair started and the candidate does not fit your edits; nothing was changed (repair again)',
+      message:
+        'stats/core.py changed since the repair started and the candidate does not fit your edits; nothing was changed (repair again)',
     });
     const context = original.replace('def median(xs):', 'def median(values):');
     assert.equal((await planAccept([change], new Map([[CORE, context]]))).ok, false);

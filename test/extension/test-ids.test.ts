@@ -15,7 +15,13 @@ async function run(root: string): Promise<TestReport> {
   const adapter = await selectAdapter(root);
   const sandbox = await createSandbox(root);
   try {
-    return await runTests({ runner: new ProcessRunner(), root: sandbox.root, adapter, command: await adapter.defaultCommand(root), timeoutMs: 60_000 });
+    return await runTests({
+      runner: new ProcessRunner(),
+      root: sandbox.root,
+      adapter,
+      command: await adapter.defaultCommand(root),
+      timeoutMs: 60_000,
+    });
   } finally {
     await sandbox.dispose();
   }
@@ -59,7 +65,10 @@ describe('test ids: what tree-sitter finds is what the run reports', function ()
     assert.equal(failureReason(js.tests.find(isFailing)!), 'Expected values to be strictly equal: 7 !== 11');
     assert.equal(failureReason({ status: 'errored', message: '' }), 'error');
     assert.equal(failureReason({ status: 'failed', expected: '1', actual: '2' }), 'expected 1, got 2');
-    assert.equal(failureReason({ status: 'failed', message: `AssertionError: ${'x'.repeat(200)}` }, 20), `${'x'.repeat(19)}…`);
+    assert.equal(
+      failureReason({ status: 'failed', message: `AssertionError: ${'x'.repeat(200)}` }, 20),
+      `${'x'.repeat(19)}…`,
+    );
   });
 
   it('groups parametrized cases, class tests and nested tests under their definition', () => {

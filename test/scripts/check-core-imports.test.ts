@@ -15,7 +15,10 @@ describe('the engine stays free of vscode (scripts/check-core-imports.mjs)', () 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'core-check-'));
     await mkdir(path.join(dir, 'deep'));
-    await writeFile(path.join(dir, 'ok.ts'), "import { execa } from 'execa';\n// mentions 'vscode' in a comment only\n");
+    await writeFile(
+      path.join(dir, 'ok.ts'),
+      "import { execa } from 'execa';\n// mentions 'vscode' in a comment only\n",
+    );
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 

@@ -31,10 +31,7 @@ export interface ScriptedContent {
 }
 
 export type ScriptedReply =
-  | string
-  | ScriptedContent
-  | ScriptedError
-  | ((request: RecordedRequest) => ScriptedReply | Promise<ScriptedReply>);
+  string | ScriptedContent | ScriptedError | ((request: RecordedRequest) => ScriptedReply | Promise<ScriptedReply>);
 
 export interface ChatBody {
   model?: string;
@@ -307,7 +304,10 @@ async function main(): Promise<void> {
   const server = await ScriptedModelServer.start({
     port,
     replies: replies as ScriptedReply[],
-    models: values.models?.split(',').map((name) => name.trim()).filter(Boolean),
+    models: values.models
+      ?.split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
     apiKey: values['api-key'],
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -23,7 +23,13 @@ export async function hashTree(root: string): Promise<Map<string, string>> {
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) await walk(full);
-      else hashes.set(path.relative(root, full), createHash('sha256').update(await readFile(full)).digest('hex'));
+      else
+        hashes.set(
+          path.relative(root, full),
+          createHash('sha256')
+            .update(await readFile(full))
+            .digest('hex'),
+        );
     }
   };
   await walk(root);
@@ -41,7 +47,8 @@ export async function processesInSandboxes(): Promise<number[]> {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
       const cwd = await readlink(`/proc/${entry}/cwd`);
-      if (cwd.startsWith(prefix) && !cwd.startsWith(path.join(os.tmpdir(), 'self-repair-test-'))) found.push(Number(entry));
+      if (cwd.startsWith(prefix) && !cwd.startsWith(path.join(os.tmpdir(), 'self-repair-test-')))
+        found.push(Number(entry));
     } catch {
       // Gone meanwhile, or not ours to read.
     }

@@ -1,4 +1,10 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from 'openai';
+import OpenAI, {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  OpenAIError,
+} from 'openai';
 import { isLoopbackUrl, LOCAL_PLACEHOLDER_KEY, MISSING_KEY_MESSAGE, type ModelConfig } from './config';
 import { oneLine } from '../text';
 import { ModelError, type ChatRequest, type ChatResponse, type ModelClient, type TokenUsage } from './types';
@@ -121,7 +127,10 @@ export class OpenAIModelClient implements ModelClient {
     // Anything else that isn't about the reply (say, an onDelta callback that threw) is not ours to reword.
     if (!(error instanceof OpenAIError || error instanceof SyntaxError)) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    return new ModelError('bad-response', `unreadable reply from the model endpoint at ${this.baseUrl}: ${oneLine(message, 200)}`);
+    return new ModelError(
+      'bad-response',
+      `unreadable reply from the model endpoint at ${this.baseUrl}: ${oneLine(message, 200)}`,
+    );
   }
 
   private statusError(error: APIError): ModelError {
@@ -133,11 +142,16 @@ export class OpenAIModelClient implements ModelClient {
     const aboutModel = /model/i.test(detail) && /not (found|exist)|does ?n[o']t exist|unknown|no such/i.test(detail);
     if (status === 404 || aboutModel) {
       // A 404 that doesn't mention the model more likely means a base URL missing its /v1.
-      const hint = aboutModel ? '' : ` (404: check the model name, and that the base URL is right, usually ending in /v1)`;
+      const hint = aboutModel
+        ? ''
+        : ` (404: check the model name, and that the base URL is right, usually ending in /v1)`;
       return new ModelError('unknown-model', `unknown model "${this.model}" at ${this.baseUrl}${hint}`);
     }
     if (status === 429) {
-      return new ModelError('rate-limited', `the model endpoint is rate-limiting requests (429)${detail ? `: ${detail}` : ''}`);
+      return new ModelError(
+        'rate-limited',
+        `the model endpoint is rate-limiting requests (429)${detail ? `: ${detail}` : ''}`,
+      );
     }
     return new ModelError('server', `model endpoint error ${status ?? 'in stream'}${detail ? `: ${detail}` : ''}`);
   }

@@ -34,7 +34,11 @@ function toLf(text: string): string {
 
 /** Resolves a path as a reply writes it to a project file (see resolvePath), or undefined. */
 export function locateProjectFile(written: string, projectFiles: readonly string[]): string | undefined {
-  const clean = written.trim().replace(/^["'`]+|["'`]+$/g, '').replace(/\\/g, '/').replace(/^(?:\.\/)+/, '');
+  const clean = written
+    .trim()
+    .replace(/^["'`]+|["'`]+$/g, '')
+    .replace(/\\/g, '/')
+    .replace(/^(?:\.\/)+/, '');
   const variants = [...new Set([clean, clean.replace(/^[ab]\//, ''), clean.replace(/^\/+/, '')])];
   for (const v of variants) if (projectFiles.includes(v)) return v;
   for (const v of variants) {
@@ -45,7 +49,9 @@ export function locateProjectFile(written: string, projectFiles: readonly string
   for (const v of variants) {
     const shorter = projectFiles.filter((f) => f.endsWith(`/${v}`));
     if (shorter.length > 1) {
-      throw new PatchError(`the reply's path ${written} matches several project files (${shorter.join(', ')}); give the full path`);
+      throw new PatchError(
+        `the reply's path ${written} matches several project files (${shorter.join(', ')}); give the full path`,
+      );
     }
     if (shorter.length === 1) return shorter[0];
   }
@@ -75,7 +81,9 @@ function refuseElisions(block: string, original: string | undefined, file: strin
   const known = new Set(splitLines(original ?? '').map((l) => l.trim()));
   const elided = splitLines(toLf(block)).find((l) => ELISION.test(l) && !known.has(l.trim()));
   if (elided) {
-    throw new PatchError(`the code block for ${file} leaves code out (\`${elided.trim()}\`); give it complete or use SEARCH/REPLACE blocks`);
+    throw new PatchError(
+      `the code block for ${file} leaves code out (\`${elided.trim()}\`); give it complete or use SEARCH/REPLACE blocks`,
+    );
   }
 }
 
@@ -179,10 +187,13 @@ export async function applyEdits(edits: Edit[], ctx: ApplyContext): Promise<File
   const replaceFunctionIn = async (path: string, code: string): Promise<void> => {
     const state = await existing(path);
     refuseElisions(code, state.text, path);
-    if (!ctx.replaceFunction) throw new PatchError(`cannot place ${functionLabel(code)} in ${path}: no function replacement available`);
+    if (!ctx.replaceFunction)
+      throw new PatchError(`cannot place ${functionLabel(code)} in ${path}: no function replacement available`);
     const result = await ctx.replaceFunction(state.text, path, code);
     if (result === undefined) {
-      throw new PatchError(`the reply's ${functionLabel(code)} matches no single function of ${path} (or does not parse)`);
+      throw new PatchError(
+        `the reply's ${functionLabel(code)} matches no single function of ${path} (or does not parse)`,
+      );
     }
     state.text = toLf(result);
   };
@@ -196,7 +207,8 @@ export async function applyEdits(edits: Edit[], ctx: ApplyContext): Promise<File
     hunks.forEach((hunk, k) => {
       const label = hunks.length > 1 ? `diff hunk ${k + 1}` : 'diff hunk';
       if (splitLines(hunk.search).every((l) => l.trim() === '')) {
-        if (state.text.trim() !== '') throw new PatchError(`${label} for ${path} has no context or removed lines to place it`);
+        if (state.text.trim() !== '')
+          throw new PatchError(`${label} for ${path} has no context or removed lines to place it`);
         state.text = hunk.replace;
       } else {
         const hintLine = hunk.oldStart !== undefined ? hunk.oldStart - 1 + shift : undefined;
@@ -261,14 +273,20 @@ export async function applyEdits(edits: Edit[], ctx: ApplyContext): Promise<File
     const path = written === undefined ? undefined : locateProjectFile(written, ctx.projectFiles);
     if (path === undefined || !ctx.isTestFile(path)) return false;
     const { text } = await load(path);
-    const solid = (t: string) => `\n${splitLines(toLf(t)).map((l) => l.trim()).filter(Boolean).join('\n')}\n`;
+    const solid = (t: string) =>
+      `\n${splitLines(toLf(t))
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join('\n')}\n`;
     return text !== undefined && block.trim() !== '' && solid(text).includes(solid(block));
   }
 
   async function replaceInSomeFocusFile(code: string): Promise<void> {
-    if (sourceFocus.length === 0) throw new PatchError(`the reply's ${functionLabel(code)} names no file; name the file before the code`);
+    if (sourceFocus.length === 0)
+      throw new PatchError(`the reply's ${functionLabel(code)} names no file; name the file before the code`);
     const replaceFunction = ctx.replaceFunction;
-    if (!replaceFunction) throw new PatchError(`cannot place ${functionLabel(code)}: no function replacement available`);
+    if (!replaceFunction)
+      throw new PatchError(`cannot place ${functionLabel(code)}: no function replacement available`);
     const fits: Array<{ state: FileState; path: string; text: string }> = [];
     for (const path of sourceFocus) {
       const state = await load(path);
@@ -281,7 +299,9 @@ export async function applyEdits(edits: Edit[], ctx: ApplyContext): Promise<File
       throw new PatchError(`the reply's ${functionLabel(code)} matches no function of ${sourceFocus.join(', ')}`);
     }
     if (fits.length > 1) {
-      throw new PatchError(`the reply's ${functionLabel(code)} matches functions in ${fits.map((f) => f.path).join(' and ')}; name the file`);
+      throw new PatchError(
+        `the reply's ${functionLabel(code)} matches functions in ${fits.map((f) => f.path).join(' and ')}; name the file`,
+      );
     }
     fits[0].state.text = toLf(fits[0].text);
   }
@@ -297,7 +317,10 @@ export async function applyEdits(edits: Edit[], ctx: ApplyContext): Promise<File
 }
 
 function newFilePath(written: string): string {
-  const path = written.trim().replace(/\\/g, '/').replace(/^(?:\.\/)+/, '');
+  const path = written
+    .trim()
+    .replace(/\\/g, '/')
+    .replace(/^(?:\.\/)+/, '');
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.split('/').includes('..')) {
     throw new PatchError(`the reply creates ${written}, which is outside the project`);
   }

@@ -19,9 +19,17 @@ export function unifiedDiff(changes: DiffInput[]): string {
   const parts: string[] = [];
   for (const { path, before, after, created } of changes) {
     if (before === after && !created) continue;
-    const patch = structuredPatch(created ? '/dev/null' : `a/${path}`, `b/${path}`, before, after, undefined, undefined, {
-      context: 3,
-    });
+    const patch = structuredPatch(
+      created ? '/dev/null' : `a/${path}`,
+      `b/${path}`,
+      before,
+      after,
+      undefined,
+      undefined,
+      {
+        context: 3,
+      },
+    );
     const body = formatPatch(patch, { includeIndex: false, includeUnderline: false, includeFileHeaders: true })
       // formatPatch writes a tab after each file name for the (absent) header; git does not.
       .replace(/^(---|\+\+\+) (.*)\t$/gm, '$1 $2');

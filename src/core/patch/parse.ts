@@ -19,11 +19,37 @@ const FENCE_OPEN = /^\s*(`{3,}|~{3,})\s*([^`]*?)\s*$/;
 
 /** Fences that show what a program printed, never code to apply. */
 const OUTPUT_LANGUAGES = new Set([
-  'text', 'txt', 'plaintext', 'plain', 'console', 'output', 'log', 'terminal', 'shell-session',
-  'sh-session', 'pycon', 'pytest', 'stdout', 'stderr', 'traceback', 'none',
+  'text',
+  'txt',
+  'plaintext',
+  'plain',
+  'console',
+  'output',
+  'log',
+  'terminal',
+  'shell-session',
+  'sh-session',
+  'pycon',
+  'pytest',
+  'stdout',
+  'stderr',
+  'traceback',
+  'none',
 ]);
 /** Commands to run; an edit only when the fence names the script it replaces. */
-const SHELL_LANGUAGES = new Set(['bash', 'sh', 'shell', 'zsh', 'fish', 'powershell', 'ps1', 'pwsh', 'cmd', 'bat', 'batch']);
+const SHELL_LANGUAGES = new Set([
+  'bash',
+  'sh',
+  'shell',
+  'zsh',
+  'fish',
+  'powershell',
+  'ps1',
+  'pwsh',
+  'cmd',
+  'bat',
+  'batch',
+]);
 const DIFF_LANGUAGES = new Set(['diff', 'patch', 'udiff']);
 
 const EXPLANATION_TITLE = /\b(?:explanation|root cause|cause|analysis|diagnosis|what went wrong|why)\b/i;
@@ -77,14 +103,25 @@ export function parseReply(reply: string): ParsedReply {
     const search: string[] = [];
     while (j < limit && !DIVIDER.test(lines[j])) search.push(lines[j++]);
     if (j >= limit) {
-      primary.push({ kind: 'search-replace', file, search: joinLines(search), replace: '', problem: `the SEARCH block for ${where} has no ======= line` });
+      primary.push({
+        kind: 'search-replace',
+        file,
+        search: joinLines(search),
+        replace: '',
+        problem: `the SEARCH block for ${where} has no ======= line`,
+      });
       prose.push(EDIT);
       return limit;
     }
     j++;
     const replace: string[] = [];
     while (j < limit && !REPLACE.test(lines[j])) replace.push(lines[j++]);
-    const edit: SearchReplaceEdit = { kind: 'search-replace', file, search: joinLines(search), replace: joinLines(replace) };
+    const edit: SearchReplaceEdit = {
+      kind: 'search-replace',
+      file,
+      search: joinLines(search),
+      replace: joinLines(replace),
+    };
     if (j >= limit) edit.problem = `the SEARCH block for ${where} is not closed by >>>>>>> REPLACE`;
     primary.push(edit);
     prose.push(EDIT);
@@ -118,7 +155,10 @@ export function parseReply(reply: string): ParsedReply {
     }
     if (OUTPUT_LANGUAGES.has(fence.lang) || isShellSession(body)) return;
     const firstLine = body.findIndex((l) => l.trim() !== '');
-    const named = firstLine >= 0 && /^\s*(?:#|\/\/|\/\*|--|<!--)/.test(body[firstLine]) ? pathFromLabel(body[firstLine]) : undefined;
+    const named =
+      firstLine >= 0 && /^\s*(?:#|\/\/|\/\*|--|<!--)/.test(body[firstLine])
+        ? pathFromLabel(body[firstLine])
+        : undefined;
     const path = fence.path ?? named ?? labelAbove(fence.open);
     if (SHELL_LANGUAGES.has(fence.lang) && !path) return;
     const content = joinLines(named ? body.slice(firstLine + 1) : body);
@@ -154,7 +194,9 @@ export function parseReply(reply: string): ParsedReply {
   }
 
   const edits: Edit[] = primary.length ? primary : latestOnly(code);
-  const explanation = explanationFrom(prose.filter((k) => k === EDIT || !labels.has(k)).map((k) => (k === EDIT ? EDIT : lines[k])));
+  const explanation = explanationFrom(
+    prose.filter((k) => k === EDIT || !labels.has(k)).map((k) => (k === EDIT ? EDIT : lines[k])),
+  );
   return { explanation, edits };
 }
 
@@ -225,7 +267,11 @@ function firstNonBlank(lines: string[]): number {
 function looksLikeDiff(body: string[]): boolean {
   const k = firstNonBlank(body);
   if (k < 0) return false;
-  return /^diff --git /.test(body[k]) || /^@@.*@@/.test(body[k]) || (/^--- /.test(body[k]) && /^\+\+\+ /.test(body[k + 1] ?? ''));
+  return (
+    /^diff --git /.test(body[k]) ||
+    /^@@.*@@/.test(body[k]) ||
+    (/^--- /.test(body[k]) && /^\+\+\+ /.test(body[k + 1] ?? ''))
+  );
 }
 
 function isShellSession(body: string[]): boolean {
@@ -250,7 +296,11 @@ function bareDiffEnd(lines: string[], i: number): number {
 }
 
 function headerPath(line: string): string | undefined {
-  const path = line.slice(4).split('\t')[0].trim().replace(/^"(.*)"$/, '$1');
+  const path = line
+    .slice(4)
+    .split('\t')[0]
+    .trim()
+    .replace(/^"(.*)"$/, '$1');
   return path === '/dev/null' || path === '' ? undefined : path;
 }
 

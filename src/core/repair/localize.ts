@@ -69,8 +69,12 @@ export async function localize(input: LocalizeInput): Promise<Localization> {
         const name = testName(test);
         const defs = await findTestDefinitions(text, test.file, lang);
         const def =
-          defs.find((d) => d.kind === 'test' && (d.fullName === name || d.name === name || test.id.endsWith(d.fullName))) ??
-          (test.line ? defs.find((d) => d.kind === 'test' && d.range.startLine <= test.line! && test.line! <= d.range.endLine) : undefined);
+          defs.find(
+            (d) => d.kind === 'test' && (d.fullName === name || d.name === name || test.id.endsWith(d.fullName)),
+          ) ??
+          (test.line
+            ? defs.find((d) => d.kind === 'test' && d.range.startLine <= test.line! && test.line! <= d.range.endLine)
+            : undefined);
         if (def && tests.length < MAX_SNIPPETS) {
           const snippet = text.slice(def.range.startIndex, def.range.endIndex);
           tests.push({

@@ -25,7 +25,10 @@ export const STALLED_RUN_ID = '(test run)';
 function passFail(report: TestReport | undefined): PassFail {
   if (!report) return { passed: 0, failed: 0 };
   // A killed run counts as one failure more: whatever it did not finish did not pass.
-  return { passed: report.counts.passed, failed: report.counts.failed + report.counts.errored + (report.timedOut ? 1 : 0) };
+  return {
+    passed: report.counts.passed,
+    failed: report.counts.failed + report.counts.errored + (report.timedOut ? 1 : 0),
+  };
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -102,7 +105,9 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
       changes: fixed?.changes ?? [],
       explanation: (best ?? ranked[0])?.explanation,
       before: passFail(baseline),
-      after: passFail(fixed?.report ?? (status === 'fixed' ? baseline : ranked.find((c) => c.report)?.report ?? baseline)),
+      after: passFail(
+        fixed?.report ?? (status === 'fixed' ? baseline : (ranked.find((c) => c.report)?.report ?? baseline)),
+      ),
       baseline,
       candidates: ranked,
       requests,
@@ -124,7 +129,12 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
       setup = { adapter: chosen, command: chosenCommand, sandbox: await createSandbox(options.projectRoot) };
     } catch (error) {
       // No framework recognized, no such folder: the user's setup, not a fault of the engine.
-      return finish('error', (error instanceof Error ? error.message : String(error)).split('\n')[0]!, undefined, 'configuration');
+      return finish(
+        'error',
+        (error instanceof Error ? error.message : String(error)).split('\n')[0]!,
+        undefined,
+        'configuration',
+      );
     }
     ({ adapter, command } = setup);
     base = setup.sandbox;
@@ -133,13 +143,27 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
     checkCancelled();
 
     emit({ type: 'baseline-started', command: testCommand, framework: adapter.label });
-    const before = await runTests({ runner, root: base.root, adapter, command: testCommand, timeoutMs, signal: options.signal });
+    const before = await runTests({
+      runner,
+      root: base.root,
+      adapter,
+      command: testCommand,
+      timeoutMs,
+      signal: options.signal,
+    });
     baseline = before;
     checkCancelled();
     // A run that never finished is itself the failure to repair (the code under test may loop
     // forever); any other run without results is a setup problem the model cannot fix.
     const stalled: TestCaseResult | undefined = before.timedOut
-      ? { id: STALLED_RUN_ID, name: 'the test run', status: 'errored', message: before.runError ?? 'the tests timed out', details: before.output, frames: [] }
+      ? {
+          id: STALLED_RUN_ID,
+          name: 'the test run',
+          status: 'errored',
+          message: before.runError ?? 'the tests timed out',
+          details: before.output,
+          frames: [],
+        }
       : undefined;
     const failing = [...failingTests(before, options.focusTests), ...(stalled ? [stalled] : [])];
     emit({ type: 'baseline-finished', report: before, failing: failing.map((t) => t.id) });
@@ -152,7 +176,11 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
     }
 
     const originallyPassing = new Set(before.tests.filter((t) => t.status === 'passed').map((t) => t.id));
-    const focus = new Set(stalled && options.focusTests?.length ? options.focusTests : failing.filter((t) => t !== stalled).map((t) => t.id));
+    const focus = new Set(
+      stalled && options.focusTests?.length
+        ? options.focusTests
+        : failing.filter((t) => t !== stalled).map((t) => t.id),
+    );
     const projectFiles = await listProjectFiles(base.root);
     const testAdapter = adapter;
     const sourceFiles = projectFiles.filter((f) => languageForFile(f) && !testAdapter.isTestFile(f));
@@ -196,7 +224,8 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
       let edited: Map<string, string>;
       let onto = current;
       try {
-        if (parsed.edits.length === 0) throw new PatchError('the reply contains no edit (no SEARCH/REPLACE block, diff or code block)');
+        if (parsed.edits.length === 0)
+          throw new PatchError('the reply contains no edit (no SEARCH/REPLACE block, diff or code block)');
         try {
           edited = await applyTo(readCurrent);
         } catch (error) {
@@ -233,7 +262,14 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
       let report: TestReport;
       try {
         for (const change of candidate.changes) await copy.writeFile(change.path, change.after);
-        report = await runTests({ runner, root: copy.root, adapter: testAdapter, command: testCommand, timeoutMs, signal: options.signal });
+        report = await runTests({
+          runner,
+          root: copy.root,
+          adapter: testAdapter,
+          command: testCommand,
+          timeoutMs,
+          signal: options.signal,
+        });
       } finally {
         await copy.dispose();
       }
@@ -246,7 +282,11 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
       const focusPass = [...focus].every((id) => status.get(id) === 'passed');
       const anyFailing = report.tests.some(isFailing);
       candidate.fixed =
-        !report.runError && !report.timedOut && report.tests.length > 0 && candidate.regressions.length === 0 && focusPass &&
+        !report.runError &&
+        !report.timedOut &&
+        report.tests.length > 0 &&
+        candidate.regressions.length === 0 &&
+        focusPass &&
         (options.focusTests?.length ? true : !anyFailing);
       return candidate;
     };
@@ -261,7 +301,13 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
         isTestFile: (file) => testAdapter.isTestFile(file),
         readFile: readCurrent,
       });
-      const messages = buildRepairPrompt({ testCommand, failing: currentFailing, tests: located.tests, code: located.code, previous });
+      const messages = buildRepairPrompt({
+        testCommand,
+        failing: currentFailing,
+        tests: located.tests,
+        code: located.code,
+        previous,
+      });
       const prompt = messages[messages.length - 1]!.content;
       const temperature = options.temperature ?? (perTurn > 1 ? 0.8 : 0.2);
 
@@ -292,13 +338,17 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
       );
       checkCancelled();
 
-      const verified = await mapLimit(replies, options.verifyConcurrency ?? DEFAULTS.verifyConcurrency, async ({ index, reply }) => {
-        const candidate = await verify(turn, index, reply, located.focusFiles);
-        candidates.push(candidate);
-        if (candidate.rejected) emit({ type: 'candidate-rejected', turn, candidate, reason: candidate.rejected });
-        else emit({ type: 'candidate-verified', turn, candidate, ...passFail(candidate.report) });
-        return candidate;
-      });
+      const verified = await mapLimit(
+        replies,
+        options.verifyConcurrency ?? DEFAULTS.verifyConcurrency,
+        async ({ index, reply }) => {
+          const candidate = await verify(turn, index, reply, located.focusFiles);
+          candidates.push(candidate);
+          if (candidate.rejected) emit({ type: 'candidate-rejected', turn, candidate, reason: candidate.rejected });
+          else emit({ type: 'candidate-verified', turn, candidate, ...passFail(candidate.report) });
+          return candidate;
+        },
+      );
       checkCancelled();
 
       const ranked = rankCandidates(verified);
@@ -309,7 +359,10 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
       // from the original code, so one bad turn does not poison the next.
       const reference = current.size ? passFail(previous?.report) : passFail(before);
       const helped =
-        !top.rejected && top.report && !top.report.runError && top.regressions.length === 0 &&
+        !top.rejected &&
+        top.report &&
+        !top.report.runError &&
+        top.regressions.length === 0 &&
         passFail(top.report).failed < reference.failed;
       if (helped) {
         current = new Map(top.changes.map((c) => [c.path, c.after]));
@@ -331,7 +384,11 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
     }
     return finish('unfixed', `not fixed after ${maxTurns} turn${maxTurns > 1 ? 's' : ''}`);
   } catch (error) {
-    if (error instanceof Cancelled || (error instanceof ModelError && error.kind === 'cancelled') || options.signal?.aborted) {
+    if (
+      error instanceof Cancelled ||
+      (error instanceof ModelError && error.kind === 'cancelled') ||
+      options.signal?.aborted
+    ) {
       return finish('cancelled', 'cancelled');
     }
     if (error instanceof ModelError) {

@@ -93,13 +93,20 @@ function describeSnippet(snippet: CodeSnippet): string {
 
 function describeRunProblem(report: TestReport): string | undefined {
   if (report.runError) return report.runError;
-  if (report.tests.length === 0) return `the test command produced no test results; its output ends with:\n${fence(trimText(report.output, 20, 1500))}`;
+  if (report.tests.length === 0)
+    return `the test command produced no test results; its output ends with:\n${fence(trimText(report.output, 20, 1500))}`;
   return undefined;
 }
 
 function describePrevious(previous: TurnFeedback): string {
   const parts = [`## Your previous attempt (turn ${previous.turn})`];
-  if (previous.explanation) parts.push(`Your explanation was:\n${previous.explanation.split('\n').map((l) => `> ${l}`).join('\n')}`);
+  if (previous.explanation)
+    parts.push(
+      `Your explanation was:\n${previous.explanation
+        .split('\n')
+        .map((l) => `> ${l}`)
+        .join('\n')}`,
+    );
   if (previous.patch) parts.push(`Your change, as a diff against the original code:\n${fence(previous.patch, 'diff')}`);
   if (previous.rejected) {
     parts.push(`It was rejected before any test ran: ${previous.rejected}`);
@@ -130,7 +137,9 @@ export function buildRepairPrompt(input: PromptInput): ChatMessage[] {
   const sections: string[] = [];
   if (input.previous) sections.push(describePrevious(input.previous));
   const heading = input.previous ? '## Tests that still fail' : '## Failing tests';
-  sections.push(`${heading}\nTest command: \`${input.testCommand}\`\n\n${input.failing.map(describeFailure).join('\n\n')}`);
+  sections.push(
+    `${heading}\nTest command: \`${input.testCommand}\`\n\n${input.failing.map(describeFailure).join('\n\n')}`,
+  );
   if (input.tests.length) sections.push(`## Test code (read-only)\n${input.tests.map(describeSnippet).join('\n\n')}`);
   if (input.code.length) sections.push(`## Code under test\n${input.code.map(describeSnippet).join('\n\n')}`);
   sections.push('Explain why the failing tests fail, then fix the code under test.');

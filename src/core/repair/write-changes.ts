@@ -4,7 +4,9 @@ import type { FileChange } from './types';
 
 export class StaleFileError extends Error {
   constructor(readonly files: string[]) {
-    super(`${files.join(', ')} changed since the repair started; nothing was written (apply the patch by hand or repair again)`);
+    super(
+      `${files.join(', ')} changed since the repair started; nothing was written (apply the patch by hand or repair again)`,
+    );
     this.name = 'StaleFileError';
   }
 }
@@ -34,7 +36,10 @@ export async function writeChanges(projectRoot: string, changes: FileChange[]): 
     const target = path.join(projectRoot, change.path);
     await mkdir(path.dirname(target), { recursive: true });
     const temp = `${target}.self-repair-${process.pid}.tmp`;
-    const mode = await stat(target).then((s) => s.mode, () => undefined);
+    const mode = await stat(target).then(
+      (s) => s.mode,
+      () => undefined,
+    );
     await writeFile(temp, change.after, 'utf8');
     if (mode !== undefined) await chmod(temp, mode);
     await rename(temp, target);

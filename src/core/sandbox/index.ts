@@ -1,6 +1,12 @@
 export * from './types';
 export { sandboxEnv, isSecretName } from './env';
-export { ProcessRunner, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_KILL_GRACE_MS, type ProcessRunnerOptions, type WrapRequest } from './process-runner';
+export {
+  ProcessRunner,
+  DEFAULT_MAX_OUTPUT_BYTES,
+  DEFAULT_KILL_GRACE_MS,
+  type ProcessRunnerOptions,
+  type WrapRequest,
+} from './process-runner';
 export { DEFAULT_MAX_MEMORY_BYTES, DEFAULT_MAX_PROCESSES, type Argv, type RunLimit } from './limits';
 export { killAllRuns } from './run-tracking';
 export { copyPrefix, removeLeftoverCopies, removeOwnCopiesSync } from './leftovers';

@@ -32,7 +32,10 @@ export function limitedArgv(inner: Argv, maxMemoryBytes: number, cgroupProcsFile
     'shift',
     'exec "$@"',
   ].join('\n');
-  return { file: '/bin/sh', args: ['-c', script, 'self-repair-limits', cgroupProcsFile ?? '', inner.file, ...inner.args] };
+  return {
+    file: '/bin/sh',
+    args: ['-c', script, 'self-repair-limits', cgroupProcsFile ?? '', inner.file, ...inner.args],
+  };
 }
 
 const MEMORY_FAILURES = [
@@ -52,7 +55,10 @@ export function looksOutOfMemory(output: string): boolean {
   return MEMORY_FAILURES.some((pattern) => pattern.test(output));
 }
 
-export function describeLimit(limit: RunLimit, values: { maxMemoryBytes: number; maxProcesses: number; timeoutMs: number }): string {
+export function describeLimit(
+  limit: RunLimit,
+  values: { maxMemoryBytes: number; maxProcesses: number; timeoutMs: number },
+): string {
   switch (limit) {
     case 'memory':
       return `ran out of memory (limit ${formatBytes(values.maxMemoryBytes)} per process)`;

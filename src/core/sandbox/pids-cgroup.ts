@@ -75,7 +75,9 @@ function ownCgroupDirs(): string[] {
 function findOwnCgroupDirs(): string[] {
   if (process.platform !== 'linux') return [];
   const memberships = readOrEmpty('/proc/self/cgroup').split('\n');
-  const v1 = memberships.map((line) => /^\d+:([^:]*):(.*)$/.exec(line)).find((m) => m && m[1].split(',').includes('pids'));
+  const v1 = memberships
+    .map((line) => /^\d+:([^:]*):(.*)$/.exec(line))
+    .find((m) => m && m[1].split(',').includes('pids'));
   const v2 = memberships.map((line) => /^0::(.*)$/.exec(line)).find(Boolean);
   const dirs: string[] = [];
   for (const mount of readOrEmpty('/proc/self/mountinfo').split('\n')) {
@@ -83,7 +85,12 @@ function findOwnCgroupDirs(): string[] {
     if (!before || !after) continue;
     const [, , , root, mountPoint] = before.split(' ');
     const [fsType, , superOptions = ''] = after.split(' ');
-    const own = fsType === 'cgroup' && superOptions.split(',').includes('pids') ? v1?.[2] : fsType === 'cgroup2' ? v2?.[1] : undefined;
+    const own =
+      fsType === 'cgroup' && superOptions.split(',').includes('pids')
+        ? v1?.[2]
+        : fsType === 'cgroup2'
+          ? v2?.[1]
+          : undefined;
     if (own === undefined || !root || !mountPoint) continue;
     const relative = path.posix.relative(root, own);
     if (relative.startsWith('..')) continue;

@@ -2,7 +2,15 @@ import { stat } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CappedOutput } from './capped-output';
 import { sandboxEnv } from './env';
-import { type Argv, DEFAULT_MAX_MEMORY_BYTES, DEFAULT_MAX_PROCESSES, describeLimit, limitedArgv, looksOutOfMemory, type RunLimit } from './limits';
+import {
+  type Argv,
+  DEFAULT_MAX_MEMORY_BYTES,
+  DEFAULT_MAX_PROCESSES,
+  describeLimit,
+  limitedArgv,
+  looksOutOfMemory,
+  type RunLimit,
+} from './limits';
 import { RunTracking } from './run-tracking';
 import type { CommandRunner, RunRequest, RunResult } from './types';
 
@@ -82,7 +90,10 @@ export class ProcessRunner implements CommandRunner {
   }
 
   private argv(request: RunRequest, env: Record<string, string>, tracking: RunTracking): Argv {
-    const inner = this.wrap?.({ command: request.command, cwd: request.cwd, env }) ?? { file: '/bin/sh', args: ['-c', request.command] };
+    const inner = this.wrap?.({ command: request.command, cwd: request.cwd, env }) ?? {
+      file: '/bin/sh',
+      args: ['-c', request.command],
+    };
     return limitedArgv(inner, request.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES, tracking.cgroup?.procsFile);
   }
 }
@@ -119,9 +130,12 @@ class ActiveRun {
     const { timeoutMs, signal } = request;
     // The deadline holds until the pipes close too: a leftover that keeps them open must not outlast it.
     const timeoutTimer = timeoutMs <= MAX_TIMER_MS ? setTimeout(() => this.stop('timeout'), timeoutMs) : undefined;
-    const limitTimer = setInterval(() => {
-      if (this.tracking.overLimit(maxProcesses)) this.stop('processes');
-    }, this.tracking.cgroup ? CGROUP_POLL_MS : COUNT_POLL_MS);
+    const limitTimer = setInterval(
+      () => {
+        if (this.tracking.overLimit(maxProcesses)) this.stop('processes');
+      },
+      this.tracking.cgroup ? CGROUP_POLL_MS : COUNT_POLL_MS,
+    );
     const onAbort = () => this.stop('cancel');
     signal?.addEventListener('abort', onAbort, { once: true });
     // The run ends with the command; leftovers would otherwise keep the pipes (and the CPU) busy.
@@ -131,7 +145,8 @@ class ActiveRun {
     });
     try {
       const result = await this.subprocess;
-      if (this.subprocess.pid === undefined) throw new Error(`could not start the test command: ${result.shortMessage}`);
+      if (this.subprocess.pid === undefined)
+        throw new Error(`could not start the test command: ${result.shortMessage}`);
       // Leftovers may outlive the pipes (e.g. they closed stdout); the run is not over until they are gone.
       while (this.forceTimer && !this.forced && this.tracking.alive()) await delay(SETTLE_POLL_MS);
       return {
@@ -219,7 +234,11 @@ class RunCapture {
 }
 
 /** Which limit, if any, ended or failed the run, and a line saying so for the model and the person. */
-function limitFields(request: RunRequest, outcome: Outcome, capture: RunCapture): Pick<RunResult, 'limit' | 'limitMessage'> {
+function limitFields(
+  request: RunRequest,
+  outcome: Outcome,
+  capture: RunCapture,
+): Pick<RunResult, 'limit' | 'limitMessage'> {
   let limit: RunLimit | undefined;
   if (outcome.stopReason === 'processes') limit = 'processes';
   else if (outcome.timedOut) limit = 'time';

@@ -29,7 +29,9 @@ export class RunTracking {
 
   static start(options: { maxProcesses: number; useCgroup: boolean }): RunTracking {
     const id = randomBytes(6).toString('hex');
-    const cgroup = options.useCgroup ? PidsCgroup.create(`self-repair-${ownerTag()}-${id}`, options.maxProcesses) : undefined;
+    const cgroup = options.useCgroup
+      ? PidsCgroup.create(`self-repair-${ownerTag()}-${id}`, options.maxProcesses)
+      : undefined;
     return new RunTracking(id, cgroup);
   }
 

@@ -213,4 +213,3 @@ async function lexists(file: string): Promise<boolean> {
 function toPosix(rel: string): string {
   return rel.split(path.sep).join('/');
 }
-

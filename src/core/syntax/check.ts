@@ -35,14 +35,22 @@ function collectTreeProblems(node: Node, problems: SyntaxProblem[]): void {
     problems.push(at(node, shown ? `syntax error near "${shown}"` : 'syntax error'));
     return;
   }
-  for (const child of node.children) if (child && (child.hasError || child.isMissing)) collectTreeProblems(child, problems);
+  for (const child of node.children)
+    if (child && (child.hasError || child.isMissing)) collectTreeProblems(child, problems);
 }
 
 function at(node: Node, message: string): SyntaxProblem {
   return { line: node.startPosition.row + 1, column: node.startPosition.column + 1, message };
 }
 
-const CLAUSES = new Set(['elif_clause', 'else_clause', 'except_clause', 'except_group_clause', 'finally_clause', 'case_clause']);
+const CLAUSES = new Set([
+  'elif_clause',
+  'else_clause',
+  'except_clause',
+  'except_group_clause',
+  'finally_clause',
+  'case_clause',
+]);
 
 interface LogicalLine {
   row: number;
@@ -66,7 +74,12 @@ function pythonIndentationProblem(root: Node, text: string): SyntaxProblem | und
     const statements = namedChildren(node).filter((c) => c.type !== 'comment');
     if (node.type === 'block' && statements.length === 0) emptyBlocks.push(node);
     statements.forEach((child, i) => {
-      if (node.type === 'module' || node.type === 'block' || CLAUSES.has(child.type) || node.type === 'decorated_definition') {
+      if (
+        node.type === 'module' ||
+        node.type === 'block' ||
+        CLAUSES.has(child.type) ||
+        node.type === 'decorated_definition'
+      ) {
         note(child, node.type === 'block' && i === 0);
       }
       visit(child);
@@ -88,7 +101,11 @@ function pythonIndentationProblem(root: Node, text: string): SyntaxProblem | und
     } else if (width < top) {
       while (width < stack[stack.length - 1]) stack.pop();
       if (width !== stack[stack.length - 1]) {
-        problems.push({ line: line.row + 1, column: line.column + 1, message: 'unindent does not match any outer indentation level' });
+        problems.push({
+          line: line.row + 1,
+          column: line.column + 1,
+          message: 'unindent does not match any outer indentation level',
+        });
         break;
       }
     }
@@ -96,7 +113,10 @@ function pythonIndentationProblem(root: Node, text: string): SyntaxProblem | und
   for (const block of emptyBlocks) {
     const header = (block.parent ?? block).startPosition.row + 1;
     const next = nextCodeLine(text, lineStarts, block.startPosition.row + 1);
-    problems.push({ ...(next ?? { line: header, column: block.startPosition.column + 1 }), message: `expected an indented block after line ${header}` });
+    problems.push({
+      ...(next ?? { line: header, column: block.startPosition.column + 1 }),
+      message: `expected an indented block after line ${header}`,
+    });
   }
   return problems.sort((a, b) => a.line - b.line || a.column - b.column)[0];
 }
@@ -114,11 +134,16 @@ function indentWidth(whitespace: string): number {
   return width;
 }
 
-function nextCodeLine(text: string, lineStarts: number[], fromRow: number): { line: number; column: number } | undefined {
+function nextCodeLine(
+  text: string,
+  lineStarts: number[],
+  fromRow: number,
+): { line: number; column: number } | undefined {
   for (let row = fromRow; row < lineStarts.length; row++) {
     const content = text.slice(lineStarts[row], lineStarts[row + 1] ?? text.length);
     const trimmed = content.trimStart();
-    if (trimmed.trim() !== '' && !trimmed.startsWith('#')) return { line: row + 1, column: content.length - trimmed.length + 1 };
+    if (trimmed.trim() !== '' && !trimmed.startsWith('#'))
+      return { line: row + 1, column: content.length - trimmed.length + 1 };
   }
   return undefined;
 }

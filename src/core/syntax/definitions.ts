@@ -47,8 +47,20 @@ export function collectDefinitions(root: Node, lang: LanguageId): Definition[] {
   return out.sort((a, b) => a.outer.startIndex - b.outer.startIndex || b.outer.endIndex - a.outer.endIndex);
 }
 
-function define(out: Definition[], scopes: Scope[], simpleName: string, outer: CodeRange, inner: CodeRange, wrapper?: Definition['wrapper'], methodLike = false): void {
-  const kind: DefinitionKind = scopes.some((s) => s.kind === 'function') ? 'nested' : scopes.length > 0 ? 'method' : 'function';
+function define(
+  out: Definition[],
+  scopes: Scope[],
+  simpleName: string,
+  outer: CodeRange,
+  inner: CodeRange,
+  wrapper?: Definition['wrapper'],
+  methodLike = false,
+): void {
+  const kind: DefinitionKind = scopes.some((s) => s.kind === 'function')
+    ? 'nested'
+    : scopes.length > 0
+      ? 'method'
+      : 'function';
   out.push({
     name: [...scopes.map((s) => s.name), simpleName].join('.'),
     simpleName,
@@ -64,7 +76,9 @@ function looksLikePythonMethod(decorated: Node, def: Node): boolean {
   const first = def.childForFieldName('parameters')?.namedChild(0);
   const firstName = first?.type === 'identifier' ? first.text : first?.namedChild(0)?.text;
   if (firstName === 'self' || firstName === 'cls') return true;
-  return namedChildren(decorated).some((d) => d.type === 'decorator' && /^@\s*(staticmethod|classmethod)\b/.test(d.text));
+  return namedChildren(decorated).some(
+    (d) => d.type === 'decorator' && /^@\s*(staticmethod|classmethod)\b/.test(d.text),
+  );
 }
 
 function visitPython(node: Node, scopes: Scope[], out: Definition[]): void {
@@ -76,7 +90,15 @@ function visitPython(node: Node, scopes: Scope[], out: Definition[]): void {
       continue;
     }
     if (def.type === 'function_definition') {
-      define(out, scopes, name, rangeOf(child), rangeOf(def), child === def ? undefined : 'decorators', looksLikePythonMethod(child, def));
+      define(
+        out,
+        scopes,
+        name,
+        rangeOf(child),
+        rangeOf(def),
+        child === def ? undefined : 'decorators',
+        looksLikePythonMethod(child, def),
+      );
       visitPython(def, [...scopes, { kind: 'function', name }], out);
     } else if (def.type === 'class_definition') {
       visitPython(def, [...scopes, { kind: 'class', name }], out);
@@ -114,7 +136,14 @@ function visitScriptNode(node: Node, scopes: Scope[], out: Definition[]): void {
           // `const f = ...;` alone is replaced as a whole statement; in a list, only its declarator.
           const alone = declarators.length === 1;
           const inner = alone ? node : declarator;
-          define(out, scopes, name.text, rangeOf(alone ? (exported ?? node) : declarator), rangeOf(inner), alone && exported ? 'export' : undefined);
+          define(
+            out,
+            scopes,
+            name.text,
+            rangeOf(alone ? (exported ?? node) : declarator),
+            rangeOf(inner),
+            alone && exported ? 'export' : undefined,
+          );
           visitScript(value, [...scopes, { kind: 'function', name: name.text }], out);
         } else if (value.type === 'object') {
           visitObject(value, [...scopes, { kind: 'class', name: name.text }], out);
@@ -188,14 +217,22 @@ function visitClassBody(body: Node, scopes: Scope[], out: Definition[]): void {
     const ownDecorators = namedChildren(member).filter((c) => c.type === 'decorator');
     const afterDecorators = ownDecorators.length > 0 ? ownDecorators[ownDecorators.length - 1].nextSibling : null;
     const inner = afterDecorators ? rangeOf(afterDecorators, member) : rangeOf(member);
-    define(out, scopes, name, rangeOf(first, member), inner, first !== member || afterDecorators ? 'decorators' : undefined);
+    define(
+      out,
+      scopes,
+      name,
+      rangeOf(first, member),
+      inner,
+      first !== member || afterDecorators ? 'decorators' : undefined,
+    );
     visitScript(value, [...scopes, { kind: 'function', name }], out);
   }
 }
 
 function visitObject(object: Node, scopes: Scope[], out: Definition[]): void {
   for (const member of namedChildren(object)) {
-    const value = member.type === 'method_definition' ? member : member.type === 'pair' ? member.childForFieldName('value') : null;
+    const value =
+      member.type === 'method_definition' ? member : member.type === 'pair' ? member.childForFieldName('value') : null;
     const name = memberName(member);
     if (name && value && (member.type === 'method_definition' || FUNCTION_VALUES.has(value.type))) {
       define(out, scopes, name, rangeOf(member), rangeOf(member));

@@ -15,8 +15,15 @@ export async function listFunctions(text: string, file: string, lang: LanguageId
 }
 
 /** The innermost function whose definition spans the 1-based `line`. */
-export async function enclosingFunction(text: string, file: string, lang: LanguageId, line: number): Promise<FunctionInfo | undefined> {
-  const containing = (await listFunctions(text, file, lang)).filter((f) => f.range.startLine <= line && line <= f.range.endLine);
+export async function enclosingFunction(
+  text: string,
+  file: string,
+  lang: LanguageId,
+  line: number,
+): Promise<FunctionInfo | undefined> {
+  const containing = (await listFunctions(text, file, lang)).filter(
+    (f) => f.range.startLine <= line && line <= f.range.endLine,
+  );
   // Sorted by start, so the last one that contains the line is the innermost.
   return containing[containing.length - 1];
 }
@@ -44,7 +51,12 @@ function calleeName(node: Node, lang: LanguageId): Node | undefined {
     if (fn?.type === 'attribute') return fn.childForFieldName('attribute') ?? undefined;
     return undefined;
   }
-  const fn = node.type === 'call_expression' ? node.childForFieldName('function') : node.type === 'new_expression' ? node.childForFieldName('constructor') : null;
+  const fn =
+    node.type === 'call_expression'
+      ? node.childForFieldName('function')
+      : node.type === 'new_expression'
+        ? node.childForFieldName('constructor')
+        : null;
   if (fn?.type === 'identifier') return fn;
   if (fn?.type === 'member_expression') {
     const property = fn.childForFieldName('property');
@@ -60,10 +72,16 @@ function calleeName(node: Node, lang: LanguageId): Node | undefined {
  * one. Everything else in `source` stays byte-identical. Undefined when nothing matched, a name is
  * ambiguous in `source`, or `newCode` does not parse.
  */
-export async function replaceFunctionDefinition(source: string, lang: LanguageId, newCode: string): Promise<string | undefined> {
+export async function replaceFunctionDefinition(
+  source: string,
+  lang: LanguageId,
+  newCode: string,
+): Promise<string | undefined> {
   const given = await parseGivenDefinitions(dedent(newCode), lang);
   if (!given || given.definitions.length === 0) return undefined;
-  const candidates = (await withTree(source, lang, (root) => collectDefinitions(root, lang))).filter((d) => d.kind !== 'nested');
+  const candidates = (await withTree(source, lang, (root) => collectDefinitions(root, lang))).filter(
+    (d) => d.kind !== 'nested',
+  );
   const eol = source.includes('\r\n') ? '\r\n' : '\n';
 
   const matches = given.definitions.map((def) => {
@@ -81,17 +99,30 @@ export async function replaceFunctionDefinition(source: string, lang: LanguageId
       // Decorators given are meant to replace the old ones; `export` and missing decorators stay as they were.
       const whole = def.wrapper === 'decorators';
       const from = whole ? target.outer : target.inner;
-      const text = reindent(given.text, whole ? def.outer : def.inner, given.verbatimLines, lineIndent(source, from.startIndex), eol);
+      const text = reindent(
+        given.text,
+        whole ? def.outer : def.inner,
+        given.verbatimLines,
+        lineIndent(source, from.startIndex),
+        eol,
+      );
       edits.push({ start: from.startIndex, end: from.endIndex, text });
       return;
     }
     // A helper the reply added: place it beside the nearest replaced function, in the reply's order.
     const after = matches.findIndex((m, j) => j > i && m.length > 0);
-    const anchor = after >= 0 ? matches[after][0] : matches.slice(0, i).reverse().find((m) => m.length > 0)![0];
+    const anchor =
+      after >= 0
+        ? matches[after][0]
+        : matches
+            .slice(0, i)
+            .reverse()
+            .find((m) => m.length > 0)![0];
     const indent = lineIndent(source, anchor.outer.startIndex);
     const text = reindent(given.text, def.outer, given.verbatimLines, indent, eol);
     const gap = lang === 'python' && indent === '' ? eol.repeat(3) : eol.repeat(2);
-    if (after >= 0) edits.push({ start: anchor.outer.startIndex, end: anchor.outer.startIndex, text: text + gap + indent });
+    if (after >= 0)
+      edits.push({ start: anchor.outer.startIndex, end: anchor.outer.startIndex, text: text + gap + indent });
     else edits.push({ start: anchor.outer.endIndex, end: anchor.outer.endIndex, text: gap + indent + text });
   });
   return applyEdits(source, edits);
@@ -105,7 +136,7 @@ interface Edit {
 
 function applyEdits(source: string, edits: Edit[]): string | undefined {
   // Insertions before a replacement at the same spot; overlapping replacements mean a name given twice.
-  edits.sort((a, b) => a.start - b.start || (a.end - a.start) - (b.end - b.start));
+  edits.sort((a, b) => a.start - b.start || a.end - a.start - (b.end - b.start));
   let out = '';
   let pos = 0;
   for (const edit of edits) {
@@ -126,15 +157,24 @@ interface GivenDefinitions {
 const CLASS_WRAPPER = 'class __SelfRepairGiven__ {\n';
 
 async function parseGivenDefinitions(code: string, lang: LanguageId): Promise<GivenDefinitions | undefined> {
-  const direct = await withTree(code, lang, (root) => (root.hasError ? undefined : readGiven(root, code, lang, (d) => d.kind === 'function')));
+  const direct = await withTree(code, lang, (root) =>
+    root.hasError ? undefined : readGiven(root, code, lang, (d) => d.kind === 'function'),
+  );
   if (direct && direct.definitions.length > 0) return direct;
   if (lang === 'python') return undefined;
   // A JavaScript method given alone (`area() { ... }`) only parses inside a class body.
   const wrapped = `${CLASS_WRAPPER}${code}\n}\n`;
-  const inClass = await withTree(wrapped, lang, (root) => (root.hasError ? undefined : readGiven(root, wrapped, lang, (d) => d.kind === 'method')));
+  const inClass = await withTree(wrapped, lang, (root) =>
+    root.hasError ? undefined : readGiven(root, wrapped, lang, (d) => d.kind === 'method'),
+  );
   if (!inClass) return undefined;
   const shift = CLASS_WRAPPER.length;
-  const unshift = (r: CodeRange): CodeRange => ({ startLine: r.startLine - 1, endLine: r.endLine - 1, startIndex: r.startIndex - shift, endIndex: r.endIndex - shift });
+  const unshift = (r: CodeRange): CodeRange => ({
+    startLine: r.startLine - 1,
+    endLine: r.endLine - 1,
+    startIndex: r.startIndex - shift,
+    endIndex: r.endIndex - shift,
+  });
   return {
     text: code,
     definitions: inClass.definitions.map((d) => ({ ...d, outer: unshift(d.outer), inner: unshift(d.inner) })),
@@ -143,7 +183,11 @@ async function parseGivenDefinitions(code: string, lang: LanguageId): Promise<Gi
 }
 
 function readGiven(root: Node, text: string, lang: LanguageId, keep: (d: Definition) => boolean): GivenDefinitions {
-  return { text, definitions: collectDefinitions(root, lang).filter(keep), verbatimLines: stringInteriorLines(root, lang) };
+  return {
+    text,
+    definitions: collectDefinitions(root, lang).filter(keep),
+    verbatimLines: stringInteriorLines(root, lang),
+  };
 }
 
 /** Lines that begin inside a multi-line string; Python docstrings excepted, as they follow the code's indent. */

@@ -88,7 +88,9 @@ async function loadParser(lang: LanguageId): Promise<Parser> {
   const grammar = GRAMMARS[lang];
   const file = locate(grammar.file, grammar.pkg);
   const language = await Language.load(file).catch((error: unknown) => {
-    throw new Error(`could not load tree-sitter grammar ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `could not load tree-sitter grammar ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   });
   const parser = new Parser();
   parser.setLanguage(language);
@@ -115,7 +117,10 @@ function locate(file: string, pkg: string): string {
     ...packageDirs(pkg).map((dir) => path.join(dir, file)),
   ];
   const found = candidates.find((candidate) => fs.existsSync(candidate));
-  if (!found) throw new Error(`tree-sitter file ${file} not found (looked in ${candidates.map(path.dirname).join(', ') || 'no folder'})`);
+  if (!found)
+    throw new Error(
+      `tree-sitter file ${file} not found (looked in ${candidates.map(path.dirname).join(', ') || 'no folder'})`,
+    );
   return found;
 }
 

@@ -64,13 +64,15 @@ function readTestCall(call: Node): { name: string; kind: TestDefinition['kind'] 
 
 /** `test`, `it.only`, `describe.skip`, `t.test` (node:test subtests), ... */
 function calleeKind(callee: Node | null): TestDefinition['kind'] | undefined {
-  const kindOf = (name: string): TestDefinition['kind'] | undefined => (TESTS.has(name) ? 'test' : SUITES.has(name) ? 'suite' : undefined);
+  const kindOf = (name: string): TestDefinition['kind'] | undefined =>
+    TESTS.has(name) ? 'test' : SUITES.has(name) ? 'suite' : undefined;
   if (callee?.type === 'identifier') return kindOf(callee.text);
   if (callee?.type !== 'member_expression') return undefined;
   const object = callee.childForFieldName('object');
   const property = callee.childForFieldName('property')?.text ?? '';
   if (object?.type === 'identifier' && MODIFIERS.has(property)) return kindOf(object.text);
-  if (property === 'test' || property === 'it' || property === 'describe' || property === 'suite') return kindOf(property);
+  if (property === 'test' || property === 'it' || property === 'describe' || property === 'suite')
+    return kindOf(property);
   return undefined;
 }
 
@@ -78,7 +80,9 @@ function calleeKind(callee: Node | null): TestDefinition['kind'] | undefined {
 function literalText(node: Node): string | undefined {
   if (node.type === 'string') {
     const fragments = namedChildren(node);
-    return fragments.every((f) => f.type === 'string_fragment' || f.type === 'escape_sequence') ? unescape(node.text.slice(1, -1)) : undefined;
+    return fragments.every((f) => f.type === 'string_fragment' || f.type === 'escape_sequence')
+      ? unescape(node.text.slice(1, -1))
+      : undefined;
   }
   if (node.type === 'template_string' && !namedChildren(node).some((c) => c.type === 'template_substitution')) {
     return unescape(node.text.slice(1, -1));
@@ -89,6 +93,9 @@ function literalText(node: Node): string | undefined {
 function unescape(body: string): string {
   return body.replace(/\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[^])/g, (_, esc: string) => {
     if (esc[0] === 'u' || esc[0] === 'x') return String.fromCodePoint(parseInt(esc.replace(/[ux{}]/g, ''), 16));
-    return ({ '\n': '', n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', 0: '\0' } as Record<string, string>)[esc] ?? esc;
+    return (
+      ({ '\n': '', n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', 0: '\0' } as Record<string, string>)[esc] ??
+      esc
+    );
   });
 }

@@ -27,7 +27,10 @@ function parseTap(lines: string[]): NodeRecord[] {
     const result = TAP_RESULT.exec(line);
     if (!result) {
       const comment = /^#(?: (.*))?$/.exec(line);
-      if (comment && !/^(Subtest:|(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) )/.test(comment[1] ?? '')) {
+      if (
+        comment &&
+        !/^(Subtest:|(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) )/.test(comment[1] ?? '')
+      ) {
         loose.push(comment[1] ?? '');
       }
       continue;
@@ -85,9 +88,13 @@ function parseYamlBlock(lines: string[], base: number): Record<string, string> {
     const value = raw!.trim();
     if (value === '' || value === '|-' || value === '|' || value === '>-') {
       const block: string[] = [];
-      while (i + 1 < lines.length && (lines[i + 1]!.trim() === '' || indentOf(lines[i + 1]!) > base)) block.push(lines[++i]!);
+      while (i + 1 < lines.length && (lines[i + 1]!.trim() === '' || indentOf(lines[i + 1]!) > base))
+        block.push(lines[++i]!);
       const margin = Math.min(...block.filter((l) => l.trim()).map(indentOf));
-      values[key!] = block.map((l) => l.slice(Number.isFinite(margin) ? margin : 0)).join('\n').trimEnd();
+      values[key!] = block
+        .map((l) => l.slice(Number.isFinite(margin) ? margin : 0))
+        .join('\n')
+        .trimEnd();
     } else if (key === 'expected' || key === 'actual') {
       // Operands keep their quotes, so a string reads like util.inspect (and pytest) shows it.
       values[key] = value;
@@ -117,7 +124,9 @@ function unquoteDouble(value: string): string {
 const SPEC_TIMED_RESULT = /^(\s*)([✔✖﹣]) (.*) \(([\d.]+)ms\)(?: # (.*))?$/;
 const SPEC_RESULT = /^(\s*)([✔✖﹣]) (.*)$/;
 
-function specResult(line: string): { indent: number; symbol: string; name: string; durationMs?: number; directive?: string } | undefined {
+function specResult(
+  line: string,
+): { indent: number; symbol: string; name: string; durationMs?: number; directive?: string } | undefined {
   const timed = SPEC_TIMED_RESULT.exec(line);
   if (timed) {
     const result = { indent: timed[1]!.length, symbol: timed[2]!, name: timed[3]!, durationMs: Number(timed[4]) };
@@ -186,7 +195,9 @@ function specError(details: string[]): NodeError | undefined {
     return { message, failureType: /cancelled/.test(message) ? 'cancelledByParent' : 'testCodeFailure' };
   }
   const head = /^([A-Za-z_$][\w$]*)(?: \[(\w+)\])?: ([\s\S]*?)(?=\n\s*at |\n*$)/.exec(text);
-  const error: NodeError = head ? { name: head[1]!, message: head[3]!.trim(), stack: text } : { message: text, stack: text };
+  const error: NodeError = head
+    ? { name: head[1]!, message: head[3]!.trim(), stack: text }
+    : { message: text, stack: text };
   if (head?.[2]) error.code = head[2];
   for (const key of ['expected', 'actual', 'operator'] as const) {
     const value = new RegExp(`^\\s*${key}: (.*?),?$`, 'm').exec(text)?.[1];

@@ -220,7 +220,8 @@ export function resultsFromRecords(records: NodeRecord[], root: string, fromRepo
   };
   const visit = (node: TreeNode, ancestors: string[]) => {
     const { record } = node;
-    const ownFailure = record.event === 'fail' && record.error !== undefined && record.error.failureType !== 'subtestsFailed';
+    const ownFailure =
+      record.event === 'fail' && record.error !== undefined && record.error.failureType !== 'subtestsFailed';
     if (isFileLevel(record)) {
       // Node adds a pseudo-test per file; it matters only when the file's tests could not run or report.
       if (ownFailure || !testFiles.has(record.file)) add(fileResult(record, root, stderrByFile.get(record.file!)));
@@ -252,7 +253,9 @@ function statusOf(record: NodeRecord): TestStatus {
   if (record.skip || record.todo) return 'skipped';
   if (record.event === 'pass') return 'passed';
   const failureType = record.error?.failureType;
-  return !failureType || failureType === 'testCodeFailure' || failureType === 'testTimeoutFailure' ? 'failed' : 'errored';
+  return !failureType || failureType === 'testCodeFailure' || failureType === 'testTimeoutFailure'
+    ? 'failed'
+    : 'errored';
 }
 
 function testResult(record: NodeRecord, ancestors: string[], root: string, idWithFile: boolean): TestCaseResult {
@@ -265,7 +268,8 @@ function testResult(record: NodeRecord, ancestors: string[], root: string, idWit
   if (record.durationMs !== undefined) result.durationMs = Math.round(record.durationMs);
   const error = record.error;
   if (result.status === 'skipped') {
-    const reason = typeof record.skip === 'string' ? record.skip : typeof record.todo === 'string' ? record.todo : undefined;
+    const reason =
+      typeof record.skip === 'string' ? record.skip : typeof record.todo === 'string' ? record.todo : undefined;
     if (reason) result.message = reason;
   } else if (error && record.event === 'fail') {
     result.message = shortMessage(error);
@@ -318,7 +322,8 @@ function shortMessage(error: NodeError): string {
   return error.name ? `${error.name}: ${text}` : text;
 }
 
-const JS_FRAME = /^\s*(?:at\s+)?(?:async\s+)?(?:(.+?)\s+\()?((?:file:\/\/|node:|\/|[A-Za-z]:[\\/])[^()]*?):(\d+):(\d+)\)?\s*$/;
+const JS_FRAME =
+  /^\s*(?:at\s+)?(?:async\s+)?(?:(.+?)\s+\()?((?:file:\/\/|node:|\/|[A-Za-z]:[\\/])[^()]*?):(\d+):(\d+)\)?\s*$/;
 /** The `path:line` header node prints above a SyntaxError. */
 const JS_LOCATION = /^((?:file:\/\/|\/|[A-Za-z]:[\\/])\S*?\.[cm]?[jt]sx?):(\d+)$/;
 

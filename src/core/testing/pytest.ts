@@ -3,7 +3,15 @@ import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import type { FrameworkAdapter, PreparedCommand } from './adapter';
 import { capText, hasAnyFile, readTextIfExists, shellQuote, stripAnsi, toFrame } from './common';
-import { countTests, emptyCounts, type StackFrame, type TestCaseResult, type TestCounts, type TestReport, type TestStatus } from './types';
+import {
+  countTests,
+  emptyCounts,
+  type StackFrame,
+  type TestCaseResult,
+  type TestCounts,
+  type TestReport,
+  type TestStatus,
+} from './types';
 
 const REPORT_FILE = 'pytest.xml';
 /** `pytest`, `py.test`, `.venv/bin/pytest`, `python -m pytest`, `uv run pytest`, ... */
@@ -180,7 +188,12 @@ function nodeId(file: string | undefined, classname: string, name: string): stri
   const modulePath = file.replace(/\.py$/, '').split('/').join('.');
   // A collection error names the module itself (classname "", name "tests.test_x").
   if (!classname && name === modulePath) return file;
-  const classes = classname === modulePath ? '' : classname.startsWith(`${modulePath}.`) ? classname.slice(modulePath.length + 1) : '';
+  const classes =
+    classname === modulePath
+      ? ''
+      : classname.startsWith(`${modulePath}.`)
+        ? classname.slice(modulePath.length + 1)
+        : '';
   return [file, ...(classes ? classes.split('.') : []), name].join('::');
 }
 

@@ -54,7 +54,10 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
 }
 
 /** The adapter's env wins, except NODE_OPTIONS, which both may need. */
-function mergeEnv(base: Record<string, string> | undefined, added: Record<string, string> | undefined): Record<string, string> | undefined {
+function mergeEnv(
+  base: Record<string, string> | undefined,
+  added: Record<string, string> | undefined,
+): Record<string, string> | undefined {
   if (!base) return added;
   if (!added) return base;
   const merged = { ...base, ...added };
@@ -63,7 +66,13 @@ function mergeEnv(base: Record<string, string> | undefined, added: Record<string
 }
 
 /** One line for a person when the run itself went wrong; the adapter's own diagnosis stands otherwise. */
-function describeRunFailure(report: TestReport, command: string, timeoutMs: number, cancelled: boolean, limitMessage?: string): string | undefined {
+function describeRunFailure(
+  report: TestReport,
+  command: string,
+  timeoutMs: number,
+  cancelled: boolean,
+  limitMessage?: string,
+): string | undefined {
   // Killed for its process count: whatever the output says, that is why the run ended.
   if (report.limit === 'processes' && limitMessage) return `tests ${limitMessage}`;
   if (report.timedOut) return `tests timed out after ${formatSeconds(timeoutMs)} s (process tree killed)`;

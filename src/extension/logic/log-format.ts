@@ -19,7 +19,11 @@ export function formatRepairEvent(event: RepairEvent): LogLine[] {
     case 'baseline-started':
       return [info(`running tests (${event.framework}): ${event.command}`)];
     case 'baseline-finished':
-      return [info(`before: ${counts(event.report)}`), ...failures(event.report, new Set(event.failing)), ...runError(event.report)];
+      return [
+        info(`before: ${counts(event.report)}`),
+        ...failures(event.report, new Set(event.failing)),
+        ...runError(event.report),
+      ];
     case 'turn-started':
       return [info(`── turn ${event.turn}/${event.maxTurns} ──`)];
     case 'request-started':
@@ -29,7 +33,9 @@ export function formatRepairEvent(event: RepairEvent): LogLine[] {
       return [];
     case 'request-finished':
       return [
-        info(`[reply] candidate ${event.candidate}: ${event.usage.promptTokens}+${event.usage.completionTokens} tokens`),
+        info(
+          `[reply] candidate ${event.candidate}: ${event.usage.promptTokens}+${event.usage.completionTokens} tokens`,
+        ),
         { level: 'debug', text: `[reply] candidate ${event.candidate}, as received:\n${indent(event.reply)}` },
       ];
     case 'candidate-rejected':
@@ -49,7 +55,11 @@ export function formatRepairEvent(event: RepairEvent): LogLine[] {
         const best = result.candidates.find((c) => !c.rejected) ?? result.candidates[0];
         if (best) {
           const tests = best.report ? `: ${counts(best.report)}` : best.rejected ? `: rejected (${best.rejected})` : '';
-          lines.push(info(`best attempt: candidate ${best.index} of turn ${best.turn}${tests}${best.patch ? `\n${patchLines(best.patch)}` : ''}`));
+          lines.push(
+            info(
+              `best attempt: candidate ${best.index} of turn ${best.turn}${tests}${best.patch ? `\n${patchLines(best.patch)}` : ''}`,
+            ),
+          );
         }
       }
       return lines;
@@ -78,7 +88,8 @@ function runError(report: TestReport): LogLine[] {
 
 function explanationAndPatch(candidate: Candidate): LogLine[] {
   const lines: LogLine[] = [];
-  if (candidate.explanation.trim()) lines.push(info(`[explanation] candidate ${candidate.index}:\n${indent(candidate.explanation.trim())}`));
+  if (candidate.explanation.trim())
+    lines.push(info(`[explanation] candidate ${candidate.index}:\n${indent(candidate.explanation.trim())}`));
   if (candidate.patch) lines.push(info(`[patch] candidate ${candidate.index}:\n${patchLines(candidate.patch)}`));
   return lines;
 }
@@ -90,7 +101,7 @@ function verdict(candidate: Candidate): LogLine[] {
   if (candidate.fixed) return [info(`${head} — PASS (fixed)`)];
   const why = candidate.regressions.length
     ? `breaks ${plural(candidate.regressions.length, 'passing test')}`
-    : report.runError ?? 'still failing';
+    : (report.runError ?? 'still failing');
   return [
     { level: 'warn', text: `${head} — FAIL (${why})` },
     ...candidate.regressions.map((id) => info(`  BROKEN ${id}`)),
@@ -99,10 +110,18 @@ function verdict(candidate: Candidate): LogLine[] {
 }
 
 function indent(text: string): string {
-  return text.replace(/\s+$/, '').split('\n').map((line) => `    ${line}`).join('\n');
+  return text
+    .replace(/\s+$/, '')
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
 }
 
 /** The diff with the gutter before every line, so it stands apart from the log's own lines. */
 export function patchLines(patch: string): string {
-  return patch.replace(/\n$/, '').split('\n').map((line) => `${PATCH_GUTTER}${line}`).join('\n');
+  return patch
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) => `${PATCH_GUTTER}${line}`)
+    .join('\n');
 }

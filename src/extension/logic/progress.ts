@@ -96,7 +96,8 @@ export class RepairProgress {
   /** `turn 1/4 · 1 candidate verified · tests 3/4 · 1.2k tokens` */
   summary(): string {
     const parts: string[] = [];
-    if (this.turn === 0) parts.push(this.phase === 'baseline' || this.phase === 'starting' ? 'running tests' : 'starting');
+    if (this.turn === 0)
+      parts.push(this.phase === 'baseline' || this.phase === 'starting' ? 'running tests' : 'starting');
     else parts.push(`turn ${this.turn}/${this.maxTurns}`);
     if (this.verified) parts.push(`${plural(this.verified, 'candidate')} verified`);
     if (this.best && this.best.total) parts.push(`tests ${this.best.passed}/${this.best.total}`);

@@ -6,11 +6,15 @@ import { oneLine } from './text';
  * `Expected values to be strictly equal: 7 !== 11`. The error class is dropped when a message
  * follows it, since the lens already says the test failed.
  */
-export function failureReason(test: Pick<TestCaseResult, 'message' | 'details' | 'status' | 'expected' | 'actual'>, max = 80): string {
+export function failureReason(
+  test: Pick<TestCaseResult, 'message' | 'details' | 'status' | 'expected' | 'actual'>,
+  max = 80,
+): string {
   const first = (test.message ?? test.details ?? '').split('\n').find((line) => line.trim()) ?? '';
   const bare = first.trim().replace(/^(?:[A-Z]\w*(?:Error|Exception)(?: \[\w+\])?):\s+(?=\S)/, '');
   if (bare) return oneLine(bare, max);
-  if (test.expected !== undefined && test.actual !== undefined) return oneLine(`expected ${test.expected}, got ${test.actual}`, max);
+  if (test.expected !== undefined && test.actual !== undefined)
+    return oneLine(`expected ${test.expected}, got ${test.actual}`, max);
   return test.status === 'errored' ? 'error' : 'failed';
 }
 

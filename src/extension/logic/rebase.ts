@@ -20,7 +20,10 @@ export type AcceptPlan = { ok: true; files: PlannedFile[] } | { ok: false; messa
  * since gets the candidate's hunks placed onto their text, which must hold the hunks' lines
  * unambiguously — otherwise nothing is planned at all, so their edits are never overwritten.
  */
-export async function planAccept(changes: readonly FileChange[], current: ReadonlyMap<string, string | undefined>): Promise<AcceptPlan> {
+export async function planAccept(
+  changes: readonly FileChange[],
+  current: ReadonlyMap<string, string | undefined>,
+): Promise<AcceptPlan> {
   const files: PlannedFile[] = [];
   for (const change of changes) {
     const now = current.get(change.path);
@@ -50,7 +53,9 @@ export async function planAccept(changes: readonly FileChange[], current: Readon
       files.push({ path: change.path, text, create: false, rebased: true });
     } catch (error) {
       if (!(error instanceof PatchError)) throw error;
-      return refuse(`${change.path} changed since the repair started and the candidate does not fit your edits; nothing was changed (repair again)`);
+      return refuse(
+        `${change.path} changed since the repair started and the candidate does not fit your edits; nothing was changed (repair again)`,
+      );
     }
   }
   return { ok: true, files };
@@ -70,7 +75,11 @@ export function minimalEdit(before: string, after: string): { start: number; end
   const limit = Math.min(before.length, after.length);
   while (start < limit && before.charCodeAt(start) === after.charCodeAt(start)) start++;
   let tail = 0;
-  while (tail < limit - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  while (
+    tail < limit - start &&
+    before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)
+  )
+    tail++;
   while (start > 0 && splits(before, start)) start--;
   while (tail > 0 && splits(before, before.length - tail)) tail--;
   return { start, end: before.length - tail, text: after.slice(start, after.length - tail) };

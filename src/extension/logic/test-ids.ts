@@ -30,6 +30,8 @@ export function belongsTo(resultId: string, definitionId: string): boolean {
 export function definitionAt(definitions: readonly TestDefinition[], line: number): TestDefinition | undefined {
   const around = definitions.filter((d) => d.range.startLine <= line && line <= d.range.endLine);
   const innermost = (kind: TestDefinition['kind']) =>
-    around.filter((d) => d.kind === kind).sort((a, b) => b.range.startLine - a.range.startLine || a.range.endLine - b.range.endLine)[0];
+    around
+      .filter((d) => d.kind === kind)
+      .sort((a, b) => b.range.startLine - a.range.startLine || a.range.endLine - b.range.endLine)[0];
   return innermost('test') ?? innermost('suite');
 }

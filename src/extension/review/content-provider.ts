@@ -21,7 +21,11 @@ export class CandidateContentProvider extends Disposable implements vscode.TextD
   }
 
   add(file: string, key: ReviewKey, text: string): vscode.Uri {
-    const uri = vscode.Uri.from({ scheme: CANDIDATE_SCHEME, path: `/${file}`, query: `${key.session}/${key.candidate}/${key.side}` });
+    const uri = vscode.Uri.from({
+      scheme: CANDIDATE_SCHEME,
+      path: `/${file}`,
+      query: `${key.session}/${key.candidate}/${key.side}`,
+    });
     this.texts.set(uri.toString(), text);
     return uri;
   }
@@ -48,6 +52,7 @@ export interface ReviewKey {
 export function reviewKey(uri: vscode.Uri): ReviewKey | undefined {
   if (uri.scheme !== CANDIDATE_SCHEME) return undefined;
   const [session, candidate, side] = uri.query.split('/');
-  if (!session || !candidate || (side !== 'original' && side !== 'candidate' && side !== 'explanation')) return undefined;
+  if (!session || !candidate || (side !== 'original' && side !== 'candidate' && side !== 'explanation'))
+    return undefined;
   return { session, candidate, side };
 }

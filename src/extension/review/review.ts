@@ -45,7 +45,10 @@ export class CandidateReview extends Disposable {
     super();
     this.content = this._register(new CandidateContentProvider());
     this._register(
-      vscode.languages.registerHoverProvider({ scheme: CANDIDATE_SCHEME }, { provideHover: (document, position) => this.hover(document, position) }),
+      vscode.languages.registerHoverProvider(
+        { scheme: CANDIDATE_SCHEME },
+        { provideHover: (document, position) => this.hover(document, position) },
+      ),
     );
     this._register({ dispose: () => this.clearContext() });
   }
@@ -84,15 +87,33 @@ export class CandidateReview extends Disposable {
     const options: vscode.TextDocumentShowOptions = { preview: false };
     if (sides.length === 1) {
       const [only] = sides;
-      await vscode.commands.executeCommand('vscode.diff', only!.left, only!.right, diffTitle(only!.change.path, candidate, position, count), options);
+      await vscode.commands.executeCommand(
+        'vscode.diff',
+        only!.left,
+        only!.right,
+        diffTitle(only!.change.path, candidate, position, count),
+        options,
+      );
     } else if ((await vscode.commands.getCommands(true)).includes('vscode.changes')) {
-      await vscode.commands.executeCommand('vscode.changes', candidateLabel(candidate, position, count), sides.map((s) => [s.file, s.left, s.right]));
+      await vscode.commands.executeCommand(
+        'vscode.changes',
+        candidateLabel(candidate, position, count),
+        sides.map((s) => [s.file, s.left, s.right]),
+      );
     } else {
       for (const side of sides) {
-        await vscode.commands.executeCommand('vscode.diff', side.left, side.right, diffTitle(side.change.path, candidate, position, count), options);
+        await vscode.commands.executeCommand(
+          'vscode.diff',
+          side.left,
+          side.right,
+          diffTitle(side.change.path, candidate, position, count),
+          options,
+        );
       }
     }
-    this.log.info(`reviewing ${candidateLabel(candidate, position, count)}: ${candidate.changes.map((c) => c.path).join(', ')}`);
+    this.log.info(
+      `reviewing ${candidateLabel(candidate, position, count)}: ${candidate.changes.map((c) => c.path).join(', ')}`,
+    );
     void this.notify(session, candidate, position, count);
   }
 
@@ -176,7 +197,10 @@ export class CandidateReview extends Disposable {
     }
 
     const edit = new vscode.WorkspaceEdit();
-    const metadata: vscode.WorkspaceEditEntryMetadata = { label: 'Self-repair: accept candidate', needsConfirmation: false };
+    const metadata: vscode.WorkspaceEditEntryMetadata = {
+      label: 'Self-repair: accept candidate',
+      needsConfirmation: false,
+    };
     const documents: vscode.TextDocument[] = [];
     for (const file of plan.files) {
       const uri = uriOf(file.path);
@@ -186,11 +210,18 @@ export class CandidateReview extends Disposable {
       }
       const document = await vscode.workspace.openTextDocument(uri);
       if (document.getText() !== current.get(file.path)) {
-        void vscode.window.showErrorMessage(`Self-repair: ${file.path} changed while accepting; nothing was changed (try Accept again)`);
+        void vscode.window.showErrorMessage(
+          `Self-repair: ${file.path} changed while accepting; nothing was changed (try Accept again)`,
+        );
         return;
       }
       const change = minimalEdit(document.getText(), file.text);
-      edit.replace(uri, new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)), change.text, metadata);
+      edit.replace(
+        uri,
+        new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)),
+        change.text,
+        metadata,
+      );
       documents.push(document);
     }
     if (!(await vscode.workspace.applyEdit(edit))) {
@@ -198,26 +229,39 @@ export class CandidateReview extends Disposable {
       return;
     }
     const saved = await Promise.all(documents.map((document) => document.save()));
-    const unsaved = documents.filter((_, i) => !saved[i]).map((document) => vscode.workspace.asRelativePath(document.uri));
-    if (unsaved.length) this.log.warn(`the candidate is applied but VS Code did not save ${unsaved.join(', ')}; save it yourself`);
+    const unsaved = documents
+      .filter((_, i) => !saved[i])
+      .map((document) => vscode.workspace.asRelativePath(document.uri));
+    if (unsaved.length)
+      this.log.warn(`the candidate is applied but VS Code did not save ${unsaved.join(', ')}; save it yourself`);
 
     const rebased = plan.files.filter((f) => f.rebased).map((f) => f.path);
     const written = plan.files.map((f) => path.posix.basename(f.path)).join(', ') || 'no file (already applied)';
-    this.log.info(`accepted candidate ${candidate.index} of turn ${candidate.turn}: wrote ${plan.files.map((f) => f.path).join(', ') || 'nothing'}${rebased.length ? `; placed onto your edits in ${rebased.join(', ')}` : ''}`);
+    this.log.info(
+      `accepted candidate ${candidate.index} of turn ${candidate.turn}: wrote ${plan.files.map((f) => f.path).join(', ') || 'nothing'}${rebased.length ? `; placed onto your edits in ${rebased.join(', ')}` : ''}`,
+    );
     if (rebased.length) {
       // The tests never ran on this combination: what is known about the folder is out of date.
       this.failures.clear(session.folder);
       this.tests.invalidate(session.folder);
     } else if (candidate.report) {
       this.failures.update(session.folder, candidate.report);
-      void this.tests.showReport(session.folder, candidate.report, 'Self-repair: accepted candidate (verified in a copy)');
+      void this.tests.showReport(
+        session.folder,
+        candidate.report,
+        'Self-repair: accepted candidate (verified in a copy)',
+      );
     }
     await this.end();
     const placed = rebased.length ? `, placed onto your edits in ${rebased.join(', ')}; run the tests to check` : '';
     if (unsaved.length) {
-      void vscode.window.showWarningMessage(`Self-repair: applied the candidate to ${written}${placed}, but ${unsaved.join(', ')} could not be saved: save it yourself. Undo reverts it.`);
+      void vscode.window.showWarningMessage(
+        `Self-repair: applied the candidate to ${written}${placed}, but ${unsaved.join(', ')} could not be saved: save it yourself. Undo reverts it.`,
+      );
     } else {
-      void vscode.window.showInformationMessage(`Self-repair: applied the candidate to ${written}${placed}. Undo reverts it.`);
+      void vscode.window.showInformationMessage(
+        `Self-repair: applied the candidate to ${written}${placed}. Undo reverts it.`,
+      );
     }
   }
 
@@ -242,13 +286,21 @@ export class CandidateReview extends Disposable {
     const tabs = vscode.window.tabGroups.all
       .flatMap((group) => group.tabs)
       .filter((tab) => {
-        const input = tab.input as { uri?: unknown; original?: unknown; modified?: unknown; textDiffs?: Array<{ modified?: unknown }>; viewType?: string };
+        const input = tab.input as {
+          uri?: unknown;
+          original?: unknown;
+          modified?: unknown;
+          textDiffs?: Array<{ modified?: unknown }>;
+          viewType?: string;
+        };
         if (input instanceof vscode.TabInputTextDiff || input instanceof vscode.TabInputText) {
           return ours(input instanceof vscode.TabInputText ? input.uri : input.modified);
         }
         // The multi-file diff (vscode.changes) and the markdown preview have no typed input in VS Code 1.90.
         if (Array.isArray(input?.textDiffs)) return input.textDiffs.some((d) => ours(d.modified));
-        return /markdown\.preview/.test(input?.viewType ?? '') && /Self-repair candidate \d+ of \d+\.md/.test(tab.label);
+        return (
+          /markdown\.preview/.test(input?.viewType ?? '') && /Self-repair candidate \d+ of \d+\.md/.test(tab.label)
+        );
       });
     if (tabs.length) await vscode.window.tabGroups.close(tabs);
   }

@@ -134,11 +134,18 @@ describe('OpenAIModelClient against a scripted OpenAI-compatible server', () => 
   });
 
   it('retries a rate limit once, then reports it', async () => {
-    const limit = { status: 429, error: { message: 'Rate limit reached for gpt-4o-mini', code: 'rate_limit_exceeded' } };
+    const limit = {
+      status: 429,
+      error: { message: 'Rate limit reached for gpt-4o-mini', code: 'rate_limit_exceeded' },
+    };
     server = await ScriptedModelServer.start({ replies: [limit, limit] });
     const client = new OpenAIModelClient({ baseUrl: server.url, model: 'm', apiKey: 'k' });
     const error = await rejection(client.complete({ messages }));
-    assertOneLine(error, 'rate-limited', 'the model endpoint is rate-limiting requests (429): Rate limit reached for gpt-4o-mini');
+    assertOneLine(
+      error,
+      'rate-limited',
+      'the model endpoint is rate-limiting requests (429): Rate limit reached for gpt-4o-mini',
+    );
     assert.equal(server.requests.length, 2);
   });
 
@@ -215,7 +222,11 @@ describe('OpenAIModelClient against a scripted OpenAI-compatible server', () => 
     server = await ScriptedModelServer.start({ replies: [{ content: 'slow and steady', chunkDelayMs: 30_000 }] });
     const client = new OpenAIModelClient({ baseUrl: server.url, model: 'm', apiKey: 'k' }, { timeoutMs: 300 });
     const error = await rejection(client.complete({ messages }));
-    assertOneLine(error, 'unreachable', `cannot reach the model endpoint at ${server.url} (the reply stalled for 0.3 s)`);
+    assertOneLine(
+      error,
+      'unreachable',
+      `cannot reach the model endpoint at ${server.url} (the reply stalled for 0.3 s)`,
+    );
   });
 
   it('ignores OPENAI_BASE_URL in the environment', async () => {

@@ -11,7 +11,12 @@ describe('resolveModelConfig', () => {
       OPENAI_API_KEY: 'openai-key',
     };
     assert.deepEqual(
-      resolveModelConfig({ baseUrl: 'https://explicit.example/v1', model: 'explicit-model', apiKey: 'explicit-key', env }),
+      resolveModelConfig({
+        baseUrl: 'https://explicit.example/v1',
+        model: 'explicit-model',
+        apiKey: 'explicit-key',
+        env,
+      }),
       { baseUrl: 'https://explicit.example/v1', model: 'explicit-model', apiKey: 'explicit-key' },
     );
   });
@@ -89,7 +94,10 @@ describe('resolveModelConfig', () => {
   });
 
   it('drops trailing slashes from the base URL', () => {
-    assert.equal(resolveModelConfig({ baseUrl: 'http://localhost:11434/v1/', env: {} }).baseUrl, 'http://localhost:11434/v1');
+    assert.equal(
+      resolveModelConfig({ baseUrl: 'http://localhost:11434/v1/', env: {} }).baseUrl,
+      'http://localhost:11434/v1',
+    );
   });
 
   for (const baseUrl of ['localhost:11434', 'not a url', 'ftp://example.com/v1']) {

@@ -107,7 +107,10 @@ describe('ScriptedModelServer (test stand-in for the model)', () => {
     await fetch(`${root}/__control/enqueue`, { method: 'POST', body: JSON.stringify(['from afar']) });
     assert.equal((await post(server.url, hello)).json.choices[0].message.content, 'from afar');
     const recorded = (await (await fetch(`${root}/__control/requests`)).json()) as any[];
-    assert.deepEqual(recorded.map((request) => request.body.messages[0].content), ['Say hello please']);
+    assert.deepEqual(
+      recorded.map((request) => request.body.messages[0].content),
+      ['Say hello please'],
+    );
   });
 
   it('runs standalone and prints the URL it listens on', async () => {
@@ -125,7 +128,9 @@ describe('ScriptedModelServer (test stand-in for the model)', () => {
           for await (const text of createInterface({ input: child.stdout })) return [text];
           return ['(no output)'];
         })(),
-        new Promise<string[]>((_, reject) => child.once('exit', (code) => reject(new Error(`server exited with ${code}`)))),
+        new Promise<string[]>((_, reject) =>
+          child.once('exit', (code) => reject(new Error(`server exited with ${code}`))),
+        ),
       ]);
       const match = /^listening (http:\/\/127\.0\.0\.1:\d+\/v1)$/.exec(line);
       assert.ok(match, `unexpected first line: ${line}`);

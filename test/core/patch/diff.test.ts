@@ -47,8 +47,13 @@ describe('unifiedDiff', () => {
 
   it('can be applied back by applyEdits, hunk by hunk', async () => {
     const before = { 'a.py': lines(30), 'b.py': 'x = 1\ny = 2\n' };
-    const after = { 'a.py': lines(30).replace('line 3\n', 'line three\n').replace('line 25\n', ''), 'b.py': 'x = 1\ny = 3\n' };
-    const diff = unifiedDiff(Object.keys(before).map((p) => ({ path: p, before: before[p as 'a.py'], after: after[p as 'a.py'] })));
+    const after = {
+      'a.py': lines(30).replace('line 3\n', 'line three\n').replace('line 25\n', ''),
+      'b.py': 'x = 1\ny = 3\n',
+    };
+    const diff = unifiedDiff(
+      Object.keys(before).map((p) => ({ path: p, before: before[p as 'a.py'], after: after[p as 'a.py'] })),
+    );
     const { edits } = parseReply(`The fix:\n\n\`\`\`diff\n${diff}\`\`\``);
     const changes = await applyEdits(edits, {
       readFile: async (p) => before[p as 'a.py'],

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { parseReply, pathFromLabel } from '../../../src/core/patch';
 
 const FENCE = '```';
-const fixtureReply = (name: string) => readFileSync(path.resolve(__dirname, '../../fixtures/patch', name, 'reply.md'), 'utf8');
+const fixtureReply = (name: string) =>
+  readFileSync(path.resolve(__dirname, '../../fixtures/patch', name, 'reply.md'), 'utf8');
 
 describe('parseReply: explanation', () => {
   it('keeps only the "Explanation" section when the reply has one', () => {
@@ -88,11 +89,17 @@ describe('parseReply: SEARCH/REPLACE blocks', () => {
         `${label}\n\n${FENCE}python\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n${FENCE}\n`,
         `Fix:\n${FENCE}python\n${label}\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n${FENCE}\n`,
       ]) {
-        assert.deepEqual(parseReply(reply).edits, [{ kind: 'search-replace', file: 'stats/core.py', search: 'a\n', replace: 'b\n' }], reply);
+        assert.deepEqual(
+          parseReply(reply).edits,
+          [{ kind: 'search-replace', file: 'stats/core.py', search: 'a\n', replace: 'b\n' }],
+          reply,
+        );
       }
     }
     assert.deepEqual(
-      parseReply(`${FENCE}python:stats/core.py\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n${FENCE}`).edits.map((e) => e.file),
+      parseReply(`${FENCE}python:stats/core.py\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n${FENCE}`).edits.map(
+        (e) => e.file,
+      ),
       ['stats/core.py'],
     );
   });
@@ -105,41 +112,69 @@ describe('parseReply: SEARCH/REPLACE blocks', () => {
   });
 
   it('keeps blank lines and deletions exact: "" is no line, "\\n" one blank line', () => {
-    const reply = 'x.py\n<<<<<<< SEARCH\n    a = 1\n\n=======\n>>>>>>> REPLACE\nx.py\n<<<<<<< SEARCH\n=======\n\n>>>>>>> REPLACE';
+    const reply =
+      'x.py\n<<<<<<< SEARCH\n    a = 1\n\n=======\n>>>>>>> REPLACE\nx.py\n<<<<<<< SEARCH\n=======\n\n>>>>>>> REPLACE';
     assert.deepEqual(
       parseReply(reply).edits.map((e) => e.kind === 'search-replace' && [e.search, e.replace]),
-      [['    a = 1\n\n', ''], ['', '\n']],
+      [
+        ['    a = 1\n\n', ''],
+        ['', '\n'],
+      ],
     );
   });
 
-  it('reuses the previous block\'s path for a block that names none', () => {
-    const reply = 'a.py\n<<<<<<< SEARCH\n1\n=======\n2\n>>>>>>> REPLACE\n\n<<<<<<< SEARCH\n3\n=======\n4\n>>>>>>> REPLACE\n';
-    assert.deepEqual(parseReply(reply).edits.map((e) => e.file), ['a.py', 'a.py']);
+  it("reuses the previous block's path for a block that names none", () => {
+    const reply =
+      'a.py\n<<<<<<< SEARCH\n1\n=======\n2\n>>>>>>> REPLACE\n\n<<<<<<< SEARCH\n3\n=======\n4\n>>>>>>> REPLACE\n';
+    assert.deepEqual(
+      parseReply(reply).edits.map((e) => e.file),
+      ['a.py', 'a.py'],
+    );
   });
 
   it('marks a block the reply never closes, so that applying it fails with a clear message', () => {
     const [edit] = parseReply('x.py\n<<<<<<< SEARCH\nold\n=======\nnew\n').edits;
-    assert.equal(edit.kind === 'search-replace' && edit.problem, 'the SEARCH block for x.py is not closed by >>>>>>> REPLACE');
+    assert.equal(
+      edit.kind === 'search-replace' && edit.problem,
+      'the SEARCH block for x.py is not closed by >>>>>>> REPLACE',
+    );
     const [noDivider] = parseReply(`x.py\n${FENCE}\n<<<<<<< SEARCH\nold\n${FENCE}\nmore prose`).edits;
-    assert.equal(noDivider.kind === 'search-replace' && noDivider.problem, 'the SEARCH block for x.py has no ======= line');
+    assert.equal(
+      noDivider.kind === 'search-replace' && noDivider.problem,
+      'the SEARCH block for x.py has no ======= line',
+    );
   });
 
   it('prefers SEARCH/REPLACE blocks to code blocks that show code', () => {
     const edits = parseReply(fixtureReply('search-replace-after-quoted-original')).edits;
-    assert.deepEqual(edits.map((e) => e.kind), ['search-replace']);
+    assert.deepEqual(
+      edits.map((e) => e.kind),
+      ['search-replace'],
+    );
   });
 });
 
 describe('parseReply: unified diffs', () => {
-  it('splits a multi-file diff per file and drops git\'s a/ b/ prefixes', () => {
+  it("splits a multi-file diff per file and drops git's a/ b/ prefixes", () => {
     const edits = parseReply(fixtureReply('unified-diff-multi-file')).edits;
-    assert.deepEqual(edits.map((e) => [e.kind, e.file]), [['unified-diff', 'stats/core.py'], ['unified-diff', 'stats/util.py']]);
-    assert.ok(edits[1].kind === 'unified-diff' && edits[1].diff.startsWith('diff --git a/stats/util.py b/stats/util.py\n--- a/stats/util.py\n'));
+    assert.deepEqual(
+      edits.map((e) => [e.kind, e.file]),
+      [
+        ['unified-diff', 'stats/core.py'],
+        ['unified-diff', 'stats/util.py'],
+      ],
+    );
+    assert.ok(
+      edits[1].kind === 'unified-diff' &&
+        edits[1].diff.startsWith('diff --git a/stats/util.py b/stats/util.py\n--- a/stats/util.py\n'),
+    );
   });
 
   it('reads a diff outside any fence, and a headerless one under a path label', () => {
     const bare = parseReply('Here it is:\n--- x.py\n+++ x.py\n@@ -1 +1 @@\n-a\n+b\n\nThat is all.');
-    assert.deepEqual(bare.edits, [{ kind: 'unified-diff', file: 'x.py', diff: '--- x.py\n+++ x.py\n@@ -1 +1 @@\n-a\n+b\n' }]);
+    assert.deepEqual(bare.edits, [
+      { kind: 'unified-diff', file: 'x.py', diff: '--- x.py\n+++ x.py\n@@ -1 +1 @@\n-a\n+b\n' },
+    ]);
     assert.equal(bare.explanation, 'Here it is:\n\nThat is all.');
     const headerless = parseReply(`\`lib/x.py\`:\n${FENCE}diff\n@@ @@\n-a\n+b\n${FENCE}`);
     assert.deepEqual(headerless.edits, [{ kind: 'unified-diff', file: 'lib/x.py', diff: '@@ @@\n-a\n+b\n' }]);
@@ -150,7 +185,9 @@ describe('parseReply: code blocks', () => {
   const fn = 'def mean(values):\n    return sum(values) / len(values)\n';
 
   it('takes a block without a path that defines a function as a whole-function edit', () => {
-    assert.deepEqual(parseReply(`Fixed:\n${FENCE}python\n${fn}${FENCE}`).edits, [{ kind: 'whole-function', code: fn, language: 'python' }]);
+    assert.deepEqual(parseReply(`Fixed:\n${FENCE}python\n${fn}${FENCE}`).edits, [
+      { kind: 'whole-function', code: fn, language: 'python' },
+    ]);
   });
 
   it('takes a block naming its path (fence info, label, or first comment) as a whole-file edit', () => {
@@ -196,6 +233,9 @@ describe('parseReply: a reply wrapped in a markdown fence', () => {
   it('reads what is inside the wrapper', () => {
     const parsed = parseReply(fixtureReply('search-replace-in-markdown-wrapper'));
     assert.equal(parsed.explanation, '`mean` divides by `n - 1`.');
-    assert.deepEqual(parsed.edits.map((e) => [e.kind, e.file]), [['search-replace', 'stats/core.py']]);
+    assert.deepEqual(
+      parsed.edits.map((e) => [e.kind, e.file]),
+      [['search-replace', 'stats/core.py']],
+    );
   });
 });

@@ -13,7 +13,13 @@ async function failingOf(project: string) {
   after(() => copy.remove());
   const { root } = copy;
   const adapter = await selectAdapter(root);
-  const report = await runTests({ runner: new ProcessRunner(), root, adapter, command: await adapter.defaultCommand(root), timeoutMs: 60_000 });
+  const report = await runTests({
+    runner: new ProcessRunner(),
+    root,
+    adapter,
+    command: await adapter.defaultCommand(root),
+    timeoutMs: 60_000,
+  });
   return { root, adapter, failing: report.tests.filter(isFailing) };
 }
 
@@ -36,7 +42,10 @@ describe('localize (failures → the code to show the model)', function () {
       assert.equal(located.tests.length, 1);
       assert.ok(located.tests[0]!.text.startsWith(test), located.tests[0]!.text);
       assert.equal(located.code.length, 1);
-      assert.match(located.code[0]!.label, new RegExp(`^whole file, \\d+ lines; the failure points at ${fn} \\(lines \\d+-\\d+\\)$`));
+      assert.match(
+        located.code[0]!.label,
+        new RegExp(`^whole file, \\d+ lines; the failure points at ${fn} \\(lines \\d+-\\d+\\)$`),
+      );
     });
   }
 

@@ -87,16 +87,37 @@ describe('repair loop (real tests, real HTTP, scripted model)', function () {
         [2, 1],
       ],
     );
-    assert.equal(result.requestLog.reduce((sum, r) => sum + r.promptTokens, 0), result.usage.promptTokens);
-    assert.ok(result.requestLog[1]!.promptTokens > result.requestLog[0]!.promptTokens, 'the second prompt carries the feedback');
+    assert.equal(
+      result.requestLog.reduce((sum, r) => sum + r.promptTokens, 0),
+      result.usage.promptTokens,
+    );
+    assert.ok(
+      result.requestLog[1]!.promptTokens > result.requestLog[0]!.promptTokens,
+      'the second prompt carries the feedback',
+    );
   });
 
   const formats: Array<[string, string, string, RegExp]> = [
     ['SEARCH/REPLACE blocks', 'python-buggy', 'python-mean-search-replace', /^\+\s+return sum\(xs\) \/ len\(xs\)$/m],
     ['a unified diff', 'js-buggy', 'js-total-unified-diff', /^\+\s+sum \+= item\.price \* item\.quantity;$/m],
-    ['a unified diff with wrong hunk line numbers', 'python-buggy', 'python-mean-diff-wrong-line-numbers', /^\+\s+return sum\(xs\) \/ len\(xs\)$/m],
-    ['the whole new function (Python)', 'python-buggy', 'python-mean-whole-function', /^\+\s+return sum\(xs\) \/ len\(xs\)$/m],
-    ['the whole new function (JavaScript)', 'js-buggy', 'js-total-whole-function', /^\+\s+return items\.reduce\(\(sum, item\) => sum \+ item\.price \* item\.quantity, 0\);$/m],
+    [
+      'a unified diff with wrong hunk line numbers',
+      'python-buggy',
+      'python-mean-diff-wrong-line-numbers',
+      /^\+\s+return sum\(xs\) \/ len\(xs\)$/m,
+    ],
+    [
+      'the whole new function (Python)',
+      'python-buggy',
+      'python-mean-whole-function',
+      /^\+\s+return sum\(xs\) \/ len\(xs\)$/m,
+    ],
+    [
+      'the whole new function (JavaScript)',
+      'js-buggy',
+      'js-total-whole-function',
+      /^\+\s+return items\.reduce\(\(sum, item\) => sum \+ item\.price \* item\.quantity, 0\);$/m,
+    ],
     ['the whole file', 'js-buggy', 'js-total-whole-file', /^\+\s+sum \+= item\.price \* item\.quantity;$/m],
   ];
   for (const [format, project, scenario, expected] of formats) {
@@ -111,7 +132,10 @@ describe('repair loop (real tests, real HTTP, scripted model)', function () {
   }
 
   it('never answers with a candidate that breaks a passing test', async () => {
-    const { result, userPrompts } = await repairProject('python-buggy', [reply('python-breaks-median'), reply('python-mean-search-replace')]);
+    const { result, userPrompts } = await repairProject('python-buggy', [
+      reply('python-breaks-median'),
+      reply('python-mean-search-replace'),
+    ]);
     assert.equal(result.status, 'fixed');
     assert.equal(result.turns, 2);
     const breaking = result.candidates.find((c) => c.turn === 1)!;
@@ -122,7 +146,10 @@ describe('repair loop (real tests, real HTTP, scripted model)', function () {
   });
 
   it('rejects a candidate that edits a test, and tells the model why', async () => {
-    const { result, userPrompts, events } = await repairProject('python-buggy', [reply('python-edits-test'), reply('python-mean-search-replace')]);
+    const { result, userPrompts, events } = await repairProject('python-buggy', [
+      reply('python-edits-test'),
+      reply('python-mean-search-replace'),
+    ]);
     assert.equal(result.status, 'fixed');
     const rejected = events.find((e) => e.type === 'candidate-rejected');
     assert.ok(rejected && rejected.type === 'candidate-rejected');
@@ -131,16 +158,27 @@ describe('repair loop (real tests, real HTTP, scripted model)', function () {
   });
 
   it('rejects a candidate that does not parse before running any test', async () => {
-    const { result, userPrompts, events } = await repairProject('python-buggy', [reply('python-syntax-error'), reply('python-mean-search-replace')]);
+    const { result, userPrompts, events } = await repairProject('python-buggy', [
+      reply('python-syntax-error'),
+      reply('python-mean-search-replace'),
+    ]);
     assert.equal(result.status, 'fixed');
-    assert.equal(events.filter((e) => e.type === 'candidate-verified').length, 1, 'only the good candidate ran the tests');
+    assert.equal(
+      events.filter((e) => e.type === 'candidate-verified').length,
+      1,
+      'only the good candidate ran the tests',
+    );
     assert.match(userPrompts[1]!, /does not parse: stats\/core\.py:\d+/);
   });
 
   it('ends a candidate that loops forever at the timeout, leaves no process behind, and goes on', async () => {
-    const { result, userPrompts } = await repairProject('python-buggy', [reply('python-infinite-loop'), reply('python-mean-search-replace')], {
-      timeoutMs: 4_000,
-    });
+    const { result, userPrompts } = await repairProject(
+      'python-buggy',
+      [reply('python-infinite-loop'), reply('python-mean-search-replace')],
+      {
+        timeoutMs: 4_000,
+      },
+    );
     assert.equal(result.status, 'fixed', result.message);
     assert.equal(result.turns, 2);
     const looping = result.candidates.find((c) => c.turn === 1)!;
@@ -150,7 +188,9 @@ describe('repair loop (real tests, real HTTP, scripted model)', function () {
   });
 
   it('repairs code whose tests never finish: the killed run is the failure fed to the model', async () => {
-    const { result, userPrompts } = await repairProject('python-hangs', [reply('python-hangs-fix')], { timeoutMs: 4_000 });
+    const { result, userPrompts } = await repairProject('python-hangs', [reply('python-hangs-fix')], {
+      timeoutMs: 4_000,
+    });
     assert.equal(result.status, 'fixed', result.message);
     assert.equal(result.baseline?.timedOut, true);
     assert.match(userPrompts[0]!, /### \(test run\) \(errored\)\nMessage: tests timed out after 4 s/);
@@ -162,7 +202,11 @@ describe('repair loop (real tests, real HTTP, scripted model)', function () {
   });
 
   it('gives up after the last turn with status unfixed and no patch', async () => {
-    const { result } = await repairProject('python-buggy', [reply('python-mean-wrong-fix'), reply('python-mean-wrong-fix')], { maxTurns: 2 });
+    const { result } = await repairProject(
+      'python-buggy',
+      [reply('python-mean-wrong-fix'), reply('python-mean-wrong-fix')],
+      { maxTurns: 2 },
+    );
     assert.equal(result.status, 'unfixed');
     assert.equal(result.turns, 2);
     assert.equal(result.patch, '');
@@ -170,9 +214,13 @@ describe('repair loop (real tests, real HTTP, scripted model)', function () {
   });
 
   it('asks for several candidates per turn and offers the verified one first', async () => {
-    const { result } = await repairProject('python-buggy', [reply('python-mean-wrong-fix'), reply('python-mean-whole-function'), reply('python-edits-test')], {
-      candidatesPerTurn: 3,
-    });
+    const { result } = await repairProject(
+      'python-buggy',
+      [reply('python-mean-wrong-fix'), reply('python-mean-whole-function'), reply('python-edits-test')],
+      {
+        candidatesPerTurn: 3,
+      },
+    );
     assert.equal(result.status, 'fixed');
     assert.equal(result.requests, 3);
     assert.equal(result.turns, 1);
@@ -183,12 +231,16 @@ describe('repair loop (real tests, real HTTP, scripted model)', function () {
 
   it('is cancelled while the model is streaming, promptly and cleanly', async () => {
     const controller = new AbortController();
-    const { result } = await repairProject('python-buggy', [{ content: reply('python-mean-search-replace'), chunkDelayMs: 500 }], {
-      signal: controller.signal,
-      onEvent: (event) => {
-        if (event.type === 'request-streaming') controller.abort();
+    const { result } = await repairProject(
+      'python-buggy',
+      [{ content: reply('python-mean-search-replace'), chunkDelayMs: 500 }],
+      {
+        signal: controller.signal,
+        onEvent: (event) => {
+          if (event.type === 'request-streaming') controller.abort();
+        },
       },
-    });
+    );
     assert.equal(result.status, 'cancelled');
     assert.equal(result.patch, '');
     assert.deepEqual(await processesInSandboxes(), []);
@@ -198,7 +250,10 @@ describe('repair loop (real tests, real HTTP, scripted model)', function () {
     const copy = await copyProject('js-buggy');
     const server = await ScriptedModelServer.start({ models: [MODEL] });
     try {
-      const result = await repair({ projectRoot: copy.root, model: new OpenAIModelClient({ baseUrl: server.url, model: 'nope' }) });
+      const result = await repair({
+        projectRoot: copy.root,
+        model: new OpenAIModelClient({ baseUrl: server.url, model: 'nope' }),
+      });
       assert.equal(result.status, 'error');
       assert.match(result.message, /unknown model "nope"/);
       assert.doesNotMatch(result.message, /\n/);
@@ -213,7 +268,10 @@ describe('repair loop (real tests, real HTTP, scripted model)', function () {
     try {
       const file = path.join(copy.root, 'stats', 'core.py');
       await writeFile(file, (await readFile(file, 'utf8')).replace('(len(xs) - 1)', 'len(xs)'));
-      const result = await repair({ projectRoot: copy.root, model: new OpenAIModelClient({ baseUrl: 'http://127.0.0.1:9/v1', model: MODEL }) });
+      const result = await repair({
+        projectRoot: copy.root,
+        model: new OpenAIModelClient({ baseUrl: 'http://127.0.0.1:9/v1', model: MODEL }),
+      });
       assert.equal(result.status, 'fixed');
       assert.equal(result.requests, 0);
       assert.match(result.message, /all tests already pass/);

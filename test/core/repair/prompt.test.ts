@@ -16,7 +16,14 @@ const failing: TestCaseResult = {
   frames: [],
 };
 
-const code = { file: 'stats/core.py', startLine: 1, endLine: 3, text: 'def mean(xs):\n    return sum(xs) / (len(xs) - 1)\n', label: 'whole file, 2 lines', language: 'python' };
+const code = {
+  file: 'stats/core.py',
+  startLine: 1,
+  endLine: 3,
+  text: 'def mean(xs):\n    return sum(xs) / (len(xs) - 1)\n',
+  label: 'whole file, 2 lines',
+  language: 'python',
+};
 
 describe('repair prompt', () => {
   it('asks for an explanation before the fix, and says tests are read-only', () => {
@@ -26,10 +33,18 @@ describe('repair prompt', () => {
   });
 
   it('turn 1 carries the failing test, expected and actual, the test code and the code under test', () => {
-    const [system, user] = buildRepairPrompt({ testCommand: 'python3 -m pytest', failing: [failing], tests: [], code: [code] });
+    const [system, user] = buildRepairPrompt({
+      testCommand: 'python3 -m pytest',
+      failing: [failing],
+      tests: [],
+      code: [code],
+    });
     assert.equal(system!.role, 'system');
     assert.match(user!.content, /## Failing tests\nTest command: `python3 -m pytest`/);
-    assert.match(user!.content, /### tests\/test_core\.py::test_mean \(failed\)\nMessage: assert 3\.0 == 2\.0\nExpected: 2\.0\nActual: 3\.0/);
+    assert.match(
+      user!.content,
+      /### tests\/test_core\.py::test_mean \(failed\)\nMessage: assert 3\.0 == 2\.0\nExpected: 2\.0\nActual: 3\.0/,
+    );
     assert.match(user!.content, /stats\/core\.py \(whole file, 2 lines\):\n```python\ndef mean/);
     assert.doesNotMatch(user!.content, /previous attempt/i);
   });
@@ -61,7 +76,12 @@ describe('repair prompt', () => {
   });
 
   it('a fence inside the code does not end the block early', () => {
-    const [, user] = buildRepairPrompt({ testCommand: 't', failing: [failing], tests: [], code: [{ ...code, text: 'doc = """\n```\n"""\n' }] });
+    const [, user] = buildRepairPrompt({
+      testCommand: 't',
+      failing: [failing],
+      tests: [],
+      code: [{ ...code, text: 'doc = """\n```\n"""\n' }],
+    });
     assert.match(user!.content, /````python\ndoc = """\n```\n"""\n````/);
   });
 

@@ -42,7 +42,9 @@ describe('writeChanges (applying a verified patch to the user folder)', () => {
         { path: 'stats/__init__.py', before: initText, after: `${initText}# patched\n` },
         { path: 'stats/core.py', before: original, after: fixed() },
       ]),
-      (error: unknown) => error instanceof StaleFileError && /stats\/core\.py changed since the repair started; nothing was written/.test(error.message),
+      (error: unknown) =>
+        error instanceof StaleFileError &&
+        /stats\/core\.py changed since the repair started; nothing was written/.test(error.message),
     );
     assert.deepEqual(await hashTree(project.root), before);
   });

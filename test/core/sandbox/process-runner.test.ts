@@ -41,7 +41,12 @@ describe('ProcessRunner', () => {
   });
 
   it('runs in the requested folder with the extra environment', async () => {
-    const result = await runner.run({ command: 'pwd; echo "$GREETING"', cwd: work, env: { GREETING: 'hi there' }, timeoutMs: 30_000 });
+    const result = await runner.run({
+      command: 'pwd; echo "$GREETING"',
+      cwd: work,
+      env: { GREETING: 'hi there' },
+      timeoutMs: 30_000,
+    });
     assert.equal(result.stdout, `${work}\nhi there\n`);
   });
 
@@ -126,7 +131,12 @@ describe('ProcessRunner', () => {
   it('does not start a command whose signal is already aborted', async () => {
     const controller = new AbortController();
     controller.abort();
-    const result = await runner.run({ command: 'touch started', cwd: work, timeoutMs: 30_000, signal: controller.signal });
+    const result = await runner.run({
+      command: 'touch started',
+      cwd: work,
+      timeoutMs: 30_000,
+      signal: controller.signal,
+    });
     assert.equal(result.cancelled, true);
     assert.deepEqual(await readdir(work), []);
   });
@@ -181,7 +191,9 @@ describe('ProcessRunner when its host exits mid-run', () => {
     try {
       const pidFile = path.join(work, 'pids');
       const host = path.join(FIXTURES, 'host-exits-mid-run', 'host.ts');
-      await promisify(execFile)(process.execPath, ['--import', 'tsx', host, pidFile], { cwd: path.resolve(FIXTURES, '../../..') });
+      await promisify(execFile)(process.execPath, ['--import', 'tsx', host, pidFile], {
+        cwd: path.resolve(FIXTURES, '../../..'),
+      });
       const [, childPid, pgid] = await readPids(pidFile);
       await waitUntil(() => groupMembers(pgid).length === 0, `process group ${pgid} to be empty`);
       assert.equal(isRunning(childPid), false);

@@ -79,10 +79,14 @@ for (const mode of MODES) {
     });
 
     it('kills the run when its host is killed outright (SIGKILL), through the watchdog', async () => {
-      const host = spawn(process.execPath, ['--import', 'tsx', path.join(FIXTURES, 'host-killed', 'host.ts'), tag, mode.useCgroup ? 'cgroup' : 'count'], {
-        cwd: ROOT,
-        stdio: 'ignore',
-      });
+      const host = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.join(FIXTURES, 'host-killed', 'host.ts'), tag, mode.useCgroup ? 'cgroup' : 'count'],
+        {
+          cwd: ROOT,
+          stdio: 'ignore',
+        },
+      );
       try {
         await waitUntil(() => taggedProcesses(tag).length >= 3, 'the host run to start', 30_000);
         host.kill('SIGKILL');
@@ -123,7 +127,11 @@ describe('ProcessRunner: pipes held past the deadline by a process it cannot fin
   it('with a cgroup, the same child is found and ended, and the run keeps its exit status', async function () {
     if (!cgroupAvailable()) this.skip(); // no writable cgroup tree here
     const runner = new ProcessRunner({ killGraceMs: 200 });
-    const result = await runner.run({ command: `env -i ${tag}=1 setsid sleep 1000 & echo done`, cwd: work, timeoutMs: 60_000 });
+    const result = await runner.run({
+      command: `env -i ${tag}=1 setsid sleep 1000 & echo done`,
+      cwd: work,
+      timeoutMs: 60_000,
+    });
     assert.equal(result.exitCode, 0);
     assert.equal(result.timedOut, false);
     await waitUntil(() => taggedProcesses(tag).length === 0, `processes tagged ${tag} to end`);
@@ -150,22 +158,49 @@ describe('ProcessRunner with a wrap (the command run under another program)', ()
         return { file: '/bin/sh', args: ['-c', `echo wrapped; ${request.command}`] };
       },
     });
-    const result = await runner.run({ command: 'echo "$GREETING"', cwd: work, env: { GREETING: 'hi' }, timeoutMs: 30_000 });
+    const result = await runner.run({
+      command: 'echo "$GREETING"',
+      cwd: work,
+      env: { GREETING: 'hi' },
+      timeoutMs: 30_000,
+    });
     assert.equal(result.stdout, 'wrapped\nhi\n');
     assert.equal(seen.length, 1);
     assert.equal(seen[0]!.command, 'echo "$GREETING"');
     assert.equal(seen[0]!.cwd, work);
     assert.equal(seen[0]!.env.GREETING, 'hi');
-    assert.ok(Object.keys(seen[0]!.env).some((name) => name.startsWith('REPAIR_SANDBOX_RUN_')), 'the run marker reaches the wrap');
+    assert.ok(
+      Object.keys(seen[0]!.env).some((name) => name.startsWith('REPAIR_SANDBOX_RUN_')),
+      'the run marker reaches the wrap',
+    );
   });
 
   it('under bubblewrap with its own PID namespace, still ends escaped processes and enforces the deadline', async function () {
     if (!bwrapWorks()) this.skip(); // bubblewrap missing, or user namespaces refused
     const runner = new ProcessRunner({
       killGraceMs: 300,
-      wrap: ({ command }) => ({ file: 'bwrap', args: ['--die-with-parent', '--unshare-pid', '--dev-bind', '/', '/', '--proc', '/proc', '/bin/sh', '-c', command] }),
+      wrap: ({ command }) => ({
+        file: 'bwrap',
+        args: [
+          '--die-with-parent',
+          '--unshare-pid',
+          '--dev-bind',
+          '/',
+          '/',
+          '--proc',
+          '/proc',
+          '/bin/sh',
+          '-c',
+          command,
+        ],
+      }),
     });
-    const finished = await runner.run({ command: 'setsid sleep 1000 & echo done', cwd: work, env: { [tag]: '1' }, timeoutMs: 60_000 });
+    const finished = await runner.run({
+      command: 'setsid sleep 1000 & echo done',
+      cwd: work,
+      env: { [tag]: '1' },
+      timeoutMs: 60_000,
+    });
     assert.equal(finished.exitCode, 0);
     assert.equal(finished.stdout, 'done\n');
     await waitUntil(() => taggedProcesses(tag).length === 0, 'the escaped sleep to end');

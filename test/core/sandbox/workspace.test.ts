@@ -16,7 +16,13 @@ async function snapshot(root: string): Promise<Map<string, string>> {
       else if (entry.isDirectory()) {
         result.set(rel, 'dir');
         await walk(full);
-      } else result.set(rel, `sha256:${createHash('sha256').update(await fs.readFile(full)).digest('hex')}`);
+      } else
+        result.set(
+          rel,
+          `sha256:${createHash('sha256')
+            .update(await fs.readFile(full))
+            .digest('hex')}`,
+        );
     }
   };
   await walk(root);
@@ -124,18 +130,19 @@ describe('sandbox workspace', () => {
 
   it('refuses paths that leave the sandbox, in one line', async () => {
     const sandbox = track(await createSandbox(project));
-    await assert.rejects(sandbox.writeFile('../evil.txt', 'x'), { message: 'path is outside the sandbox: ../evil.txt' });
+    await assert.rejects(sandbox.writeFile('../evil.txt', 'x'), {
+      message: 'path is outside the sandbox: ../evil.txt',
+    });
     await assert.rejects(sandbox.readFile('/etc/hostname'), { message: 'path is outside the sandbox: /etc/hostname' });
     await assert.rejects(sandbox.writeFile('sub/../../evil.txt', 'x'), /outside the sandbox/);
     assert.ok(await missing(path.join(path.dirname(sandbox.root), 'evil.txt')));
   });
 
-  it('refuses to write through a dependency link into the user\'s real folder', async () => {
+  it("refuses to write through a dependency link into the user's real folder", async () => {
     const sandbox = track(await createSandbox(project));
-    await assert.rejects(
-      sandbox.writeFile('node_modules/dep/index.js', 'hacked'),
-      { message: 'cannot write node_modules/dep/index.js: it leads outside the sandbox (through a symlink)' },
-    );
+    await assert.rejects(sandbox.writeFile('node_modules/dep/index.js', 'hacked'), {
+      message: 'cannot write node_modules/dep/index.js: it leads outside the sandbox (through a symlink)',
+    });
     await assert.rejects(sandbox.writeFile('node_modules/newpkg/index.js', 'x'), /outside the sandbox/);
     assert.equal(await fs.readFile(path.join(project, 'node_modules/dep/index.js'), 'utf8'), 'module.exports = 1;\n');
     assert.ok(await missing(path.join(project, 'node_modules/newpkg')));
@@ -166,7 +173,7 @@ describe('sandbox workspace', () => {
     await assert.rejects(createSandbox(nowhere), { message: `project folder not found: ${nowhere}` });
   });
 
-  it('clones a sandbox into an independent copy whose dependency links still lead to the user\'s folders', async () => {
+  it("clones a sandbox into an independent copy whose dependency links still lead to the user's folders", async () => {
     const base = track(await createSandbox(project));
     await base.writeFile('calc.py', 'base version\n');
     const clone = track(await cloneSandbox(base));

@@ -7,7 +7,9 @@ import { FIXTURES, fixture } from './fixtures';
 describe('syntax/check', () => {
   it('reports an unclosed call in Python where the broken statement starts', async () => {
     const problems = await findSyntaxProblems(fixture('broken-python-missing-paren', 'core.py'), 'python');
-    assert.deepEqual(problems, [{ line: 2, column: 5, message: 'syntax error near "return sum(values / len(values)"' }]);
+    assert.deepEqual(problems, [
+      { line: 2, column: 5, message: 'syntax error near "return sum(values / len(values)"' },
+    ]);
     assert.equal(
       formatSyntaxProblems('stats/core.py', problems),
       'stats/core.py:2:5: syntax error near "return sum(values / len(values)"',
@@ -16,7 +18,9 @@ describe('syntax/check', () => {
 
   it('reports a stray dedent in Python, which the grammar itself accepts', async () => {
     const problems = await findSyntaxProblems(fixture('broken-python-stray-indent', 'core.py'), 'python');
-    assert.deepEqual(problems, [{ line: 3, column: 3, message: 'unindent does not match any outer indentation level' }]);
+    assert.deepEqual(problems, [
+      { line: 3, column: 3, message: 'unindent does not match any outer indentation level' },
+    ]);
   });
 
   it('reports a missing parenthesis in JavaScript as missing ")"', async () => {
@@ -44,12 +48,16 @@ describe('syntax/check', () => {
     });
 
     it('rejects a block header with no indented body', async () => {
-      assert.deepEqual(await check('def f(x):\nreturn x\n'), [{ line: 2, column: 1, message: 'expected an indented block after line 1' }]);
+      assert.deepEqual(await check('def f(x):\nreturn x\n'), [
+        { line: 2, column: 1, message: 'expected an indented block after line 1' },
+      ]);
     });
 
     it('rejects an else that lines up with nothing', async () => {
       const text = 'if x:\n    a = 1\n  else:\n    b = 2\n';
-      assert.deepEqual(await check(text), [{ line: 3, column: 3, message: 'unindent does not match any outer indentation level' }]);
+      assert.deepEqual(await check(text), [
+        { line: 3, column: 3, message: 'unindent does not match any outer indentation level' },
+      ]);
     });
 
     it('accepts nested blocks, clauses, decorators, continuation lines, tabs and comments at any indent', async () => {

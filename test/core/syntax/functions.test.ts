@@ -114,16 +114,24 @@ describe('syntax/functions', () => {
       const test = fixture('pytest-file', 'test_stats.py');
       const body = test.slice(test.indexOf('    def test_spread'), test.indexOf('    def setup_method'));
       assert.deepEqual(await calledNames(body, 'python'), ['Summary', 'spread']);
-      assert.deepEqual(await calledNames('assert mean(xs) == mean(ys)\nassert stats.median(xs) == 2\n', 'python'), ['mean', 'median']);
+      assert.deepEqual(await calledNames('assert mean(xs) == mean(ys)\nassert stats.median(xs) == 2\n', 'python'), [
+        'mean',
+        'median',
+      ]);
     });
 
     it('gives called functions, methods and constructors in JavaScript', async () => {
-      const snippet = "test('x', () => {\n  const r = new Rectangle(2, 3);\n  assert.strictEqual(r.area(), area(2, 3));\n});";
+      const snippet =
+        "test('x', () => {\n  const r = new Rectangle(2, 3);\n  assert.strictEqual(r.area(), area(2, 3));\n});";
       assert.deepEqual(await calledNames(snippet, 'javascript'), ['test', 'Rectangle', 'strictEqual', 'area']);
     });
 
     it('orders chained calls as they read', async () => {
-      assert.deepEqual(await calledNames('const v = load(path).parse().value();', 'typescript'), ['load', 'parse', 'value']);
+      assert.deepEqual(await calledNames('const v = load(path).parse().value();', 'typescript'), [
+        'load',
+        'parse',
+        'value',
+      ]);
     });
   });
 });

@@ -68,7 +68,10 @@ describe('syntax/parser', () => {
         return true;
       });
 
-      const real = path.join(path.dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm');
+      const real = path.join(
+        path.dirname(require.resolve('tree-sitter-python/package.json')),
+        'tree-sitter-python.wasm',
+      );
       fs.copyFileSync(real, path.join(dir, 'tree-sitter-python.wasm'));
       configureGrammars({ directory: dir });
       assert.equal(await withTree('x = 1\n', 'python', (root) => root.hasError), false);

@@ -5,7 +5,10 @@ import { fixture } from './fixtures';
 /** `source` with its one occurrence of `before` swapped for `after`: everything else must stay byte-identical. */
 function expectSwap(source: string, before: string, after: string): string {
   const at = source.indexOf(before);
-  assert.ok(at >= 0 && source.indexOf(before, at + 1) < 0, `fixture should contain exactly one ${JSON.stringify(before.split('\n')[0])}`);
+  assert.ok(
+    at >= 0 && source.indexOf(before, at + 1) < 0,
+    `fixture should contain exactly one ${JSON.stringify(before.split('\n')[0])}`,
+  );
   return source.slice(0, at) + after + source.slice(at + before.length);
 }
 
@@ -59,7 +62,8 @@ describe('syntax/replaceFunctionDefinition', () => {
     // __init__ exists in two classes, so this is ambiguous ...
     assert.equal(await replaceFunctionDefinition(stats, 'python', newCode), undefined);
     // ... while a unique method copied with its indent is found and lands at the same place.
-    const fetch = '    async def fetch_total(source):\n        rows = await source.rows()\n        return sum(rows or [])\n';
+    const fetch =
+      '    async def fetch_total(source):\n        rows = await source.rows()\n        return sum(rows or [])\n';
     assert.equal(
       await replaceFunctionDefinition(stats, 'python', fetch),
       expectSwap(stats, 'return sum(rows)', 'return sum(rows or [])'),
@@ -106,12 +110,18 @@ describe('syntax/replaceFunctionDefinition', () => {
   });
 
   it('replaces a TypeScript function with types and keeps its export keyword once', async () => {
-    const clamp = 'function clamp<T extends number>(value: T, low: T, high: T): number {\n  if (low > high) return value;\n  return Math.min(Math.max(value, low), high);\n}';
+    const clamp =
+      'function clamp<T extends number>(value: T, low: T, high: T): number {\n  if (low > high) return value;\n  return Math.min(Math.max(value, low), high);\n}';
     assert.equal(
       await replaceFunctionDefinition(geometry, 'typescript', clamp),
-      expectSwap(geometry, 'function clamp<T extends number>(value: T, low: T, high: T): number {\n', 'function clamp<T extends number>(value: T, low: T, high: T): number {\n  if (low > high) return value;\n'),
+      expectSwap(
+        geometry,
+        'function clamp<T extends number>(value: T, low: T, high: T): number {\n',
+        'function clamp<T extends number>(value: T, low: T, high: T): number {\n  if (low > high) return value;\n',
+      ),
     );
-    const distance = 'export function distance(a: Point, b: Point): number {\n  return Math.hypot(a.x - b.x, a.y - b.y);\n}\n';
+    const distance =
+      'export function distance(a: Point, b: Point): number {\n  return Math.hypot(a.x - b.x, a.y - b.y);\n}\n';
     assert.equal(
       await replaceFunctionDefinition(geometry, 'typescript', distance),
       expectSwap(
@@ -142,7 +152,11 @@ describe('syntax/replaceFunctionDefinition', () => {
       'def mean(values):\n    return sum(values) / len(values)',
       'def _total(values):\n    return float(sum(values))\n\n\ndef mean(values):\n    return _total(values) / len(values)',
     );
-    expected = expectSwap(expected, '    rows = await source.rows()\n    return sum(rows)', '    return _total(await source.rows())');
+    expected = expectSwap(
+      expected,
+      '    rows = await source.rows()\n    return sum(rows)',
+      '    return _total(await source.rows())',
+    );
     assert.equal(result, expected);
   });
 

@@ -48,22 +48,31 @@ describe('syntax/tests', () => {
     const text = [
       "describe.only('parser', () => {",
       "  it.todo('handles \\'quotes\\'');",
-      "  test.skip(\"tabs\\tand\\nlines\", async () => {});",
+      '  test.skip("tabs\\tand\\nlines", async () => {});',
       "  xit('is pending', () => {});",
       "  helper('not a test', () => {});",
-      "  it(`plain template`, (): void => {});",
+      '  it(`plain template`, (): void => {});',
       '});',
       '',
     ].join('\n');
     const defs = await findTestDefinitions(text, 'parser.test.ts', 'typescript');
     assert.deepEqual(
       defs.map((d) => d.fullName),
-      ['parser', "parser > handles 'quotes'", 'parser > tabs\tand\nlines', 'parser > is pending', 'parser > plain template'],
+      [
+        'parser',
+        "parser > handles 'quotes'",
+        'parser > tabs\tand\nlines',
+        'parser > is pending',
+        'parser > plain template',
+      ],
     );
   });
 
   it('finds nothing in a file without tests', async () => {
     assert.deepEqual(await findTestDefinitions(fixture('python-module', 'stats.py'), 'stats.py', 'python'), []);
-    assert.deepEqual(await findTestDefinitions(fixture('javascript-module', 'shapes.js'), 'shapes.js', 'javascript'), []);
+    assert.deepEqual(
+      await findTestDefinitions(fixture('javascript-module', 'shapes.js'), 'shapes.js', 'javascript'),
+      [],
+    );
   });
 });

@@ -15,7 +15,10 @@ describe('selectAdapter', () => {
   afterEach(() => rm(empty, { recursive: true, force: true }));
 
   it('knows pytest and node --test', () => {
-    assert.deepEqual(adapters.map((a) => a.id), ['pytest', 'node-test']);
+    assert.deepEqual(
+      adapters.map((a) => a.id),
+      ['pytest', 'node-test'],
+    );
   });
 
   it('detects each sample project’s framework from its files', async () => {
@@ -29,7 +32,10 @@ describe('selectAdapter', () => {
   });
 
   it('follows npm test to the package.json script it runs', async () => {
-    await writeFile(path.join(empty, 'package.json'), JSON.stringify({ scripts: { test: 'python -m pytest', unit: 'node --test' } }));
+    await writeFile(
+      path.join(empty, 'package.json'),
+      JSON.stringify({ scripts: { test: 'python -m pytest', unit: 'node --test' } }),
+    );
     assert.equal((await selectAdapter(empty, 'npm test')).id, 'pytest');
     assert.equal((await selectAdapter(empty, 'npm run unit')).id, 'node-test');
   });

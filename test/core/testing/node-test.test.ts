@@ -34,10 +34,22 @@ const NESTED_OUTCOMES = [
 
 describe('node --test adapter', () => {
   describe('matchesCommand', () => {
-    for (const command of ['node --test', 'node --test test/', 'node --experimental-vm-modules --test', 'NODE_ENV=test node --test', 'npx node --test']) {
+    for (const command of [
+      'node --test',
+      'node --test test/',
+      'node --experimental-vm-modules --test',
+      'NODE_ENV=test node --test',
+      'npx node --test',
+    ]) {
       it(`recognises ${command}`, () => assert.equal(nodeTestAdapter.matchesCommand(command), true));
     }
-    for (const command of ['node test.js', 'node --test-reporter=spec app.js', 'npm test', 'pytest', 'nodemon --test']) {
+    for (const command of [
+      'node test.js',
+      'node --test-reporter=spec app.js',
+      'npm test',
+      'pytest',
+      'nodemon --test',
+    ]) {
       it(`does not claim ${command}`, () => assert.equal(nodeTestAdapter.matchesCommand(command), false));
     }
   });
@@ -63,17 +75,29 @@ describe('node --test adapter', () => {
     });
 
     it('adds only its own reporter when the user already sends theirs somewhere', () => {
-      const prepared = nodeTestAdapter.prepare('node --test --test-reporter=tap --test-reporter-destination=out.tap', '/r');
+      const prepared = nodeTestAdapter.prepare(
+        'node --test --test-reporter=tap --test-reporter-destination=out.tap',
+        '/r',
+      );
       assert.equal(prepared.env!.NODE_OPTIONS!.split(' ').length, 2);
     });
 
     it('stays out of the way of a user reporter with no destination (node would refuse the mix)', () => {
-      assert.deepEqual(nodeTestAdapter.prepare('node --test --test-reporter=dot', '/r'), { command: 'node --test --test-reporter=dot' });
+      assert.deepEqual(nodeTestAdapter.prepare('node --test --test-reporter=dot', '/r'), {
+        command: 'node --test --test-reporter=dot',
+      });
     });
   });
 
   describe('isTestFile', () => {
-    for (const file of ['test/cart.test.js', 'src/cart.spec.ts', 'test/helpers.js', 'lib/cart-test.mjs', 'test.cjs', '__tests__/a.js']) {
+    for (const file of [
+      'test/cart.test.js',
+      'src/cart.spec.ts',
+      'test/helpers.js',
+      'lib/cart-test.mjs',
+      'test.cjs',
+      '__tests__/a.js',
+    ]) {
       it(`${file} is a test file`, () => assert.equal(nodeTestAdapter.isTestFile(file), true));
     }
     for (const file of ['src/cart.js', 'src/contest.js', 'test/data.json', 'testing/index.js']) {
@@ -123,11 +147,14 @@ describe('node --test adapter', () => {
       const report = parseScenario('node-js-buggy');
       assert.equal(report.framework, 'node-test');
       assert.deepEqual(report.counts, { passed: 2, failed: 1, errored: 0, skipped: 0 });
-      assert.deepEqual(report.tests.map((t) => t.id), [
-        'test/cart.test.js > total multiplies price by quantity',
-        'test/cart.test.js > total of an empty cart is zero',
-        'test/cart.test.js > count adds up quantities',
-      ]);
+      assert.deepEqual(
+        report.tests.map((t) => t.id),
+        [
+          'test/cart.test.js > total multiplies price by quantity',
+          'test/cart.test.js > total of an empty cart is zero',
+          'test/cart.test.js > count adds up quantities',
+        ],
+      );
       const total = byId(report, 'test/cart.test.js > total multiplies price by quantity');
       assert.equal(total.status, 'failed');
       assert.equal(total.file, 'test/cart.test.js');
@@ -157,7 +184,11 @@ describe('node --test adapter', () => {
 
       const tax = byId(report, 'test/shop.test.mjs > checkout > tax > adds 20 percent');
       assert.deepEqual([tax.actual, tax.expected], ['12.5', '12']);
-      assert.deepEqual([tax.frames[0]!.file, tax.frames[0]!.line, tax.frames[0]!.inProject], ['test/shop.test.mjs', 8, true], 'file:// URLs are mapped');
+      assert.deepEqual(
+        [tax.frames[0]!.file, tax.frames[0]!.line, tax.frames[0]!.inProject],
+        ['test/shop.test.mjs', 8, true],
+        'file:// URLs are mapped',
+      );
 
       const baskets = byId(report, 'test/shop.test.mjs > checkout > compares baskets');
       assert.equal(baskets.actual, "{ items: [ 'apple' ], total: 3 }");
@@ -179,7 +210,10 @@ describe('node --test adapter', () => {
 
     it('reports a test file that does not load, with the syntax error and its line', () => {
       const report = parseScenario('node-load-error');
-      assert.deepEqual(report.tests.map((t) => `${t.id}: ${t.status}`), ['test/broken.test.js: errored', 'test/good.test.js > still runs: passed']);
+      assert.deepEqual(
+        report.tests.map((t) => `${t.id}: ${t.status}`),
+        ['test/broken.test.js: errored', 'test/good.test.js > still runs: passed'],
+      );
       const broken = report.tests[0]!;
       assert.equal(broken.message, "SyntaxError: Unexpected token ';'");
       assert.deepEqual(broken.frames[0], { file: 'test/broken.test.js', line: 4, inProject: true });
@@ -189,7 +223,10 @@ describe('node --test adapter', () => {
 
     it('gives a run error when no test file could load at all', () => {
       const run = loadScenario('node-load-error');
-      const onlyBroken = run.report!.split('\n').filter((line) => !line.includes('good.test.js')).join('\n');
+      const onlyBroken = run
+        .report!.split('\n')
+        .filter((line) => !line.includes('good.test.js'))
+        .join('\n');
       const report = nodeTestAdapter.parse({ ...run, report: onlyBroken });
       assert.equal(report.runError, "could not load test/broken.test.js: SyntaxError: Unexpected token ';'");
     });
@@ -205,7 +242,10 @@ describe('node --test adapter', () => {
   describe('parse (console output only)', () => {
     it('reads TAP (node’s default when not on a terminal) to the same outcomes, without files in ids', () => {
       const report = parseScenario('node-nested-tap');
-      assert.deepEqual(report.tests.map((t) => `${t.id}: ${t.status}`), NESTED_OUTCOMES);
+      assert.deepEqual(
+        report.tests.map((t) => `${t.id}: ${t.status}`),
+        NESTED_OUTCOMES,
+      );
       const tax = byId(report, 'checkout > tax > adds 20 percent');
       assert.deepEqual([tax.file, tax.line, tax.actual, tax.expected], ['test/shop.test.mjs', 7, '12.5', '12']);
       assert.equal(tax.message, 'AssertionError: Expected values to be strictly equal: 12.5 !== 12');
@@ -217,15 +257,24 @@ describe('node --test adapter', () => {
     it('reads spec output to the same outcomes', () => {
       const report = parseScenario('node-nested-spec');
       assert.equal(loadScenario('node-nested-spec').report, undefined, 'the user’s reporter left no report');
-      assert.deepEqual(report.tests.map((t) => `${t.id}: ${t.status}`), NESTED_OUTCOMES);
+      assert.deepEqual(
+        report.tests.map((t) => `${t.id}: ${t.status}`),
+        NESTED_OUTCOMES,
+      );
       const greets = byId(report, 'checkout > greets');
-      assert.deepEqual([greets.file, greets.line, greets.actual, greets.expected], ['test/shop.test.mjs', 17, "'hello world'", "'hello there'"]);
+      assert.deepEqual(
+        [greets.file, greets.line, greets.actual, greets.expected],
+        ['test/shop.test.mjs', 17, "'hello world'", "'hello there'"],
+      );
       assert.equal(byId(report, 'checkout > refunds').message, 'needs payment provider');
     });
 
     it('reads a file that did not load from TAP, with the error node printed for it', () => {
       const report = parseScenario('node-load-error-tap');
-      assert.deepEqual(report.tests.map((t) => `${t.id}: ${t.status}`), ['test/broken.test.js: errored', 'still runs: passed']);
+      assert.deepEqual(
+        report.tests.map((t) => `${t.id}: ${t.status}`),
+        ['test/broken.test.js: errored', 'still runs: passed'],
+      );
       assert.equal(report.tests[0]!.message, "SyntaxError: Unexpected token ';'");
     });
 

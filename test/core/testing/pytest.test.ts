@@ -18,7 +18,16 @@ function byId(report: TestReport, id: string): TestCaseResult {
 
 describe('pytest adapter', () => {
   describe('matchesCommand', () => {
-    for (const command of ['pytest', 'pytest -x tests/', 'python -m pytest', 'python3 -m pytest -k mean', '.venv/bin/pytest', 'uv run pytest', 'cd sub && pytest', 'py.test']) {
+    for (const command of [
+      'pytest',
+      'pytest -x tests/',
+      'python -m pytest',
+      'python3 -m pytest -k mean',
+      '.venv/bin/pytest',
+      'uv run pytest',
+      'cd sub && pytest',
+      'py.test',
+    ]) {
       it(`recognises ${command}`, () => assert.equal(pytestAdapter.matchesCommand(command), true));
     }
     for (const command of ['node --test', 'npm test', 'python -m unittest', 'pytest-watch', 'make test']) {
@@ -38,12 +47,18 @@ describe('pytest adapter', () => {
 
     it('keeps the user’s own verbosity and cache choice', () => {
       const prepared = pytestAdapter.prepare('pytest -v -p no:cacheprovider tests/', '/r');
-      assert.equal(prepared.command, 'pytest -v -p no:cacheprovider tests/ --junitxml=/r/pytest.xml -o junit_family=xunit1');
+      assert.equal(
+        prepared.command,
+        'pytest -v -p no:cacheprovider tests/ --junitxml=/r/pytest.xml -o junit_family=xunit1',
+      );
     });
 
     it('puts the flags on the pytest command, not after a following shell command', () => {
       const prepared = pytestAdapter.prepare('pytest tests && echo done', '/r');
-      assert.equal(prepared.command, 'pytest tests --junitxml=/r/pytest.xml -o junit_family=xunit1 -p no:cacheprovider -q && echo done');
+      assert.equal(
+        prepared.command,
+        'pytest tests --junitxml=/r/pytest.xml -o junit_family=xunit1 -p no:cacheprovider -q && echo done',
+      );
     });
 
     it('quotes a report folder with spaces', () => {
@@ -73,7 +88,10 @@ describe('pytest adapter', () => {
     afterEach(() => rm(dir, { recursive: true, force: true }));
 
     it('finds pytest by its configuration in pyproject.toml', async () => {
-      await writeFile(path.join(dir, 'pyproject.toml'), '[project]\nname = "x"\n\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n');
+      await writeFile(
+        path.join(dir, 'pyproject.toml'),
+        '[project]\nname = "x"\n\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
+      );
       assert.equal(await pytestAdapter.detect(dir), true);
     });
 
@@ -119,22 +137,27 @@ describe('pytest adapter', () => {
       assert.equal(mean.actual, '3.0');
       assert.equal(mean.expected, '2.0');
       assert.match(mean.details!, /where 3\.0 = mean\(\[1, 2, 3\]\)/);
-      assert.deepEqual(mean.frames, [{ file: 'tests/test_core.py', line: 5, functionName: 'test_mean', inProject: true }]);
+      assert.deepEqual(mean.frames, [
+        { file: 'tests/test_core.py', line: 5, functionName: 'test_mean', inProject: true },
+      ]);
       assert.equal(report.runError, undefined);
     });
 
     it('reads classes, parametrized tests, fixture errors, skips and frames in library code', () => {
       const report = parseScenario('pytest-mixed');
       assert.deepEqual(report.counts, { passed: 2, failed: 3, errored: 1, skipped: 1 });
-      assert.deepEqual(report.tests.map((t) => t.id), [
-        'tests/test_shapes.py::TestSides::test_scale_ok',
-        'tests/test_shapes.py::TestSides::test_average_side',
-        'tests/test_shapes.py::TestSides::test_label',
-        'tests/test_shapes.py::test_needs_database',
-        'tests/test_shapes.py::test_later',
-        'tests/test_shapes.py::test_one[1]',
-        'tests/test_shapes.py::test_one[2]',
-      ]);
+      assert.deepEqual(
+        report.tests.map((t) => t.id),
+        [
+          'tests/test_shapes.py::TestSides::test_scale_ok',
+          'tests/test_shapes.py::TestSides::test_average_side',
+          'tests/test_shapes.py::TestSides::test_label',
+          'tests/test_shapes.py::test_needs_database',
+          'tests/test_shapes.py::test_later',
+          'tests/test_shapes.py::test_one[1]',
+          'tests/test_shapes.py::test_one[2]',
+        ],
+      );
 
       const average = byId(report, 'tests/test_shapes.py::TestSides::test_average_side');
       assert.equal(average.status, 'failed');
@@ -153,7 +176,12 @@ describe('pytest adapter', () => {
       const database = byId(report, 'tests/test_shapes.py::test_needs_database');
       assert.equal(database.status, 'errored');
       assert.match(database.message!, /RuntimeError: database is down/);
-      assert.deepEqual(database.frames[0], { file: 'tests/test_shapes.py', line: 8, functionName: 'database', inProject: true });
+      assert.deepEqual(database.frames[0], {
+        file: 'tests/test_shapes.py',
+        line: 8,
+        functionName: 'database',
+        inProject: true,
+      });
 
       const later = byId(report, 'tests/test_shapes.py::test_later');
       assert.equal(later.status, 'skipped');
@@ -167,10 +195,17 @@ describe('pytest adapter', () => {
       const report = parseScenario('pytest-native-traceback');
       const average = byId(report, 'tests/test_shapes.py::TestSides::test_average_side');
       const inProject = average.frames.filter((f) => f.inProject).map((f) => `${f.file}:${f.line} ${f.functionName}`);
-      assert.deepEqual(inProject, ['shapes/area.py:2 scale', 'shapes/area.py:6 average_side', 'tests/test_shapes.py:16 test_average_side']);
+      assert.deepEqual(inProject, [
+        'shapes/area.py:2 scale',
+        'shapes/area.py:6 average_side',
+        'tests/test_shapes.py:16 test_average_side',
+      ]);
       const outside = average.frames.filter((f) => !f.inProject);
       assert.ok(outside.length > 0);
-      assert.ok(outside.every((f) => f.file.includes('site-packages')), 'pytest’s own frames are not the project’s');
+      assert.ok(
+        outside.every((f) => f.file.includes('site-packages')),
+        'pytest’s own frames are not the project’s',
+      );
       assert.equal(average.expected, undefined, 'the quoted source line `assert ... == 1.5` is not the failure');
       const one = byId(report, 'tests/test_shapes.py::test_one[2]');
       assert.deepEqual([one.actual, one.expected], ['2', '1']);
@@ -183,8 +218,16 @@ describe('pytest adapter', () => {
       assert.equal(broken!.id, 'tests/test_imports.py');
       assert.equal(broken!.status, 'errored');
       assert.equal(broken!.message, "ModuleNotFoundError: No module named 'shapes'");
-      assert.deepEqual(broken!.frames[0], { file: 'tests/test_imports.py', line: 1, functionName: '<module>', inProject: true });
-      assert.equal(report.runError, "collection error in tests/test_imports.py: ModuleNotFoundError: No module named 'shapes'");
+      assert.deepEqual(broken!.frames[0], {
+        file: 'tests/test_imports.py',
+        line: 1,
+        functionName: '<module>',
+        inProject: true,
+      });
+      assert.equal(
+        report.runError,
+        "collection error in tests/test_imports.py: ModuleNotFoundError: No module named 'shapes'",
+      );
     });
 
     it('maps paths of the root it is given, not those of the machine that ran', () => {
@@ -213,7 +256,10 @@ describe('pytest adapter', () => {
     it('reports a collection error seen only on the console', () => {
       const report = parseScenario('pytest-collection-error-console');
       assert.equal(report.tests[0]!.id, 'tests/test_imports.py');
-      assert.equal(report.runError, "collection error in tests/test_imports.py: ModuleNotFoundError: No module named 'shapes'");
+      assert.equal(
+        report.runError,
+        "collection error in tests/test_imports.py: ModuleNotFoundError: No module named 'shapes'",
+      );
     });
 
     it('makes nothing up from output that is not pytest’s', () => {
@@ -232,7 +278,10 @@ describe('pytest adapter', () => {
 
   describe('assertionOperands', () => {
     it('takes the left side as actual and the right as expected', () => {
-      assert.deepEqual(assertionOperands('AssertionError: assert 2.5 == 3.0\n +  where 2.5 = mean([1, 2, 3])'), { actual: '2.5', expected: '3.0' });
+      assert.deepEqual(assertionOperands('AssertionError: assert 2.5 == 3.0\n +  where 2.5 = mean([1, 2, 3])'), {
+        actual: '2.5',
+        expected: '3.0',
+      });
       assert.deepEqual(assertionOperands('E       assert [1, 2] == [1, 3]'), { actual: '[1, 2]', expected: '[1, 3]' });
     });
 

@@ -21,8 +21,20 @@ interface Scenario {
 }
 
 const scenarios: Scenario[] = [
-  { name: 'pytest-python-buggy', project: 'projects/python-buggy', command: 'python3 -m pytest', adapter: pytestAdapter, prepare: true },
-  { name: 'pytest-mixed', project: 'reports/pytest-mixed/project', command: 'python3 -m pytest', adapter: pytestAdapter, prepare: true },
+  {
+    name: 'pytest-python-buggy',
+    project: 'projects/python-buggy',
+    command: 'python3 -m pytest',
+    adapter: pytestAdapter,
+    prepare: true,
+  },
+  {
+    name: 'pytest-mixed',
+    project: 'reports/pytest-mixed/project',
+    command: 'python3 -m pytest',
+    adapter: pytestAdapter,
+    prepare: true,
+  },
   {
     name: 'pytest-mixed-console',
     project: 'reports/pytest-mixed/project',
@@ -37,7 +49,13 @@ const scenarios: Scenario[] = [
     adapter: pytestAdapter,
     prepare: true,
   },
-  { name: 'pytest-collection-error', project: 'reports/pytest-collection-error/project', command: 'python3 -m pytest', adapter: pytestAdapter, prepare: true },
+  {
+    name: 'pytest-collection-error',
+    project: 'reports/pytest-collection-error/project',
+    command: 'python3 -m pytest',
+    adapter: pytestAdapter,
+    prepare: true,
+  },
   {
     name: 'pytest-collection-error-console',
     project: 'reports/pytest-collection-error/project',
@@ -45,13 +63,49 @@ const scenarios: Scenario[] = [
     adapter: pytestAdapter,
     prepare: false,
   },
-  { name: 'node-js-buggy', project: 'projects/js-buggy', command: 'node --test', adapter: nodeTestAdapter, prepare: true },
-  { name: 'node-nested', project: 'reports/node-nested/project', command: 'node --test', adapter: nodeTestAdapter, prepare: true },
-  { name: 'node-nested-tap', project: 'reports/node-nested/project', command: 'node --test', adapter: nodeTestAdapter, prepare: false },
+  {
+    name: 'node-js-buggy',
+    project: 'projects/js-buggy',
+    command: 'node --test',
+    adapter: nodeTestAdapter,
+    prepare: true,
+  },
+  {
+    name: 'node-nested',
+    project: 'reports/node-nested/project',
+    command: 'node --test',
+    adapter: nodeTestAdapter,
+    prepare: true,
+  },
+  {
+    name: 'node-nested-tap',
+    project: 'reports/node-nested/project',
+    command: 'node --test',
+    adapter: nodeTestAdapter,
+    prepare: false,
+  },
   // The user's own reporter without a destination leaves no room for ours: prepare() keeps the command.
-  { name: 'node-nested-spec', project: 'reports/node-nested/project', command: 'node --test --test-reporter=spec', adapter: nodeTestAdapter, prepare: true },
-  { name: 'node-load-error', project: 'reports/node-load-error/project', command: 'npm test', adapter: nodeTestAdapter, prepare: true },
-  { name: 'node-load-error-tap', project: 'reports/node-load-error/project', command: 'node --test', adapter: nodeTestAdapter, prepare: false },
+  {
+    name: 'node-nested-spec',
+    project: 'reports/node-nested/project',
+    command: 'node --test --test-reporter=spec',
+    adapter: nodeTestAdapter,
+    prepare: true,
+  },
+  {
+    name: 'node-load-error',
+    project: 'reports/node-load-error/project',
+    command: 'npm test',
+    adapter: nodeTestAdapter,
+    prepare: true,
+  },
+  {
+    name: 'node-load-error-tap',
+    project: 'reports/node-load-error/project',
+    command: 'node --test',
+    adapter: nodeTestAdapter,
+    prepare: false,
+  },
 ];
 
 async function regenerate(scenario: Scenario): Promise<void> {
@@ -61,7 +115,9 @@ async function regenerate(scenario: Scenario): Promise<void> {
     await cp(path.resolve(REPORTS_DIR, '..', scenario.project), root, { recursive: true });
     const reportDir = path.join(work, 'report');
     await mkdir(reportDir);
-    const prepared = scenario.prepare ? scenario.adapter.prepare(scenario.command, reportDir) : { command: scenario.command };
+    const prepared = scenario.prepare
+      ? scenario.adapter.prepare(scenario.command, reportDir)
+      : { command: scenario.command };
     const result = await new ProcessRunner().run({
       command: prepared.command,
       cwd: root,
@@ -73,7 +129,12 @@ async function regenerate(scenario: Scenario): Promise<void> {
     await mkdir(out, { recursive: true });
     // Only the saved run is replaced: a scenario folder may also hold the project it ran.
     for (const file of ['output.txt', ...REPORT_FILES]) await rm(path.join(out, file), { force: true });
-    const info: ScenarioInfo = { project: scenario.project, command: scenario.command, prepared: scenario.prepare, exitCode: result.exitCode };
+    const info: ScenarioInfo = {
+      project: scenario.project,
+      command: scenario.command,
+      prepared: scenario.prepare,
+      exitCode: result.exitCode,
+    };
     await writeFile(path.join(out, 'scenario.json'), `${JSON.stringify(info, null, 2)}\n`);
     await writeFile(path.join(out, 'output.txt'), hide(result.output));
     if ('reportPath' in prepared && prepared.reportPath) {

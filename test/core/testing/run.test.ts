@@ -44,7 +44,13 @@ describe('runTests (real frameworks, real processes)', () => {
     const root = await project('python-buggy');
     const runner = new RecordingRunner();
     const adapter = await selectAdapter(root);
-    const report = await runTests({ runner, root, adapter, command: await adapter.defaultCommand(root), timeoutMs: TIMEOUT_MS });
+    const report = await runTests({
+      runner,
+      root,
+      adapter,
+      command: await adapter.defaultCommand(root),
+      timeoutMs: TIMEOUT_MS,
+    });
 
     assert.equal(report.framework, 'pytest');
     assert.deepEqual(report.counts, { passed: 3, failed: 1, errored: 0, skipped: 0 });
@@ -53,7 +59,9 @@ describe('runTests (real frameworks, real processes)', () => {
     const [failing] = report.tests.filter((t) => t.status === 'failed');
     assert.equal(failing!.id, 'tests/test_core.py::test_mean');
     assert.deepEqual([failing!.actual, failing!.expected], ['3.0', '2.0']);
-    assert.deepEqual(failing!.frames, [{ file: 'tests/test_core.py', line: 5, functionName: 'test_mean', inProject: true }]);
+    assert.deepEqual(failing!.frames, [
+      { file: 'tests/test_core.py', line: 5, functionName: 'test_mean', inProject: true },
+    ]);
     assert.match(report.output, /1 failed, 3 passed/);
 
     const reportDir = reportDirOf(runner.requests[0]!);
@@ -65,14 +73,23 @@ describe('runTests (real frameworks, real processes)', () => {
     const root = await project('js-buggy');
     const before = await hashTree(root);
     const runner = new RecordingRunner();
-    const report = await runTests({ runner, root, adapter: nodeTestAdapter, command: 'node --test', timeoutMs: TIMEOUT_MS });
+    const report = await runTests({
+      runner,
+      root,
+      adapter: nodeTestAdapter,
+      command: 'node --test',
+      timeoutMs: TIMEOUT_MS,
+    });
 
     assert.equal(report.framework, 'node-test');
     assert.deepEqual(report.counts, { passed: 2, failed: 1, errored: 0, skipped: 0 });
     const total = report.tests.find((t) => t.status === 'failed')!;
     assert.equal(total.id, 'test/cart.test.js > total multiplies price by quantity');
     assert.deepEqual([total.actual, total.expected], ['7', '11']);
-    assert.deepEqual([total.frames[0]!.file, total.frames[0]!.line, total.frames[0]!.inProject], ['test/cart.test.js', 13, true]);
+    assert.deepEqual(
+      [total.frames[0]!.file, total.frames[0]!.line, total.frames[0]!.inProject],
+      ['test/cart.test.js', 13, true],
+    );
     assert.match(report.output, /✖ total multiplies price by quantity/, 'people still get readable output');
 
     assert.deepEqual(await hashTree(root), before, 'nothing was written into the project');
@@ -81,8 +98,20 @@ describe('runTests (real frameworks, real processes)', () => {
 
   it('gets the same results through npm test', async () => {
     const root = await project('js-buggy');
-    const direct = await runTests({ runner: new ProcessRunner(), root, adapter: nodeTestAdapter, command: 'node --test', timeoutMs: TIMEOUT_MS });
-    const viaNpm = await runTests({ runner: new ProcessRunner(), root, adapter: nodeTestAdapter, command: 'npm test', timeoutMs: TIMEOUT_MS });
+    const direct = await runTests({
+      runner: new ProcessRunner(),
+      root,
+      adapter: nodeTestAdapter,
+      command: 'node --test',
+      timeoutMs: TIMEOUT_MS,
+    });
+    const viaNpm = await runTests({
+      runner: new ProcessRunner(),
+      root,
+      adapter: nodeTestAdapter,
+      command: 'npm test',
+      timeoutMs: TIMEOUT_MS,
+    });
     const outcomes = (report: TestReport) => report.tests.map((t) => `${t.id}: ${t.status}`);
     assert.deepEqual(outcomes(viaNpm), outcomes(direct));
   });
@@ -98,32 +127,71 @@ describe('runTests (real frameworks, real processes)', () => {
     });
     const jsRoot = await project('js-buggy');
     const pyRoot = await project('python-buggy');
-    const node = await runTests({ runner: new ProcessRunner(), root: jsRoot, adapter: nodeTestAdapter, command: 'node --test', timeoutMs: TIMEOUT_MS });
-    const py = await runTests({ runner: new ProcessRunner(), root: pyRoot, adapter: pytestAdapter, command: 'python3 -m pytest', timeoutMs: TIMEOUT_MS });
+    const node = await runTests({
+      runner: new ProcessRunner(),
+      root: jsRoot,
+      adapter: nodeTestAdapter,
+      command: 'node --test',
+      timeoutMs: TIMEOUT_MS,
+    });
+    const py = await runTests({
+      runner: new ProcessRunner(),
+      root: pyRoot,
+      adapter: pytestAdapter,
+      command: 'python3 -m pytest',
+      timeoutMs: TIMEOUT_MS,
+    });
     assert.equal(node.tests.length, 3);
-    assert.ok(node.tests.every((t) => t.id.startsWith('test/cart.test.js > ')), 'read from the report: only it gives every id its file');
+    assert.ok(
+      node.tests.every((t) => t.id.startsWith('test/cart.test.js > ')),
+      'read from the report: only it gives every id its file',
+    );
     assert.equal(py.tests.length, 4);
     assert.equal(py.tests[0]!.line, 4, 'read from the junit report, which has lines');
   });
 
   it('surfaces a module that fails to import as a collection error', async () => {
     const root = await project('python-buggy');
-    await writeFile(path.join(root, 'tests', 'test_io.py'), 'from stats.io import load\n\n\ndef test_load():\n    assert load\n');
-    const report = await runTests({ runner: new ProcessRunner(), root, adapter: pytestAdapter, command: 'python3 -m pytest', timeoutMs: TIMEOUT_MS });
-    assert.equal(report.runError, "collection error in tests/test_io.py: ModuleNotFoundError: No module named 'stats.io'");
+    await writeFile(
+      path.join(root, 'tests', 'test_io.py'),
+      'from stats.io import load\n\n\ndef test_load():\n    assert load\n',
+    );
+    const report = await runTests({
+      runner: new ProcessRunner(),
+      root,
+      adapter: pytestAdapter,
+      command: 'python3 -m pytest',
+      timeoutMs: TIMEOUT_MS,
+    });
+    assert.equal(
+      report.runError,
+      "collection error in tests/test_io.py: ModuleNotFoundError: No module named 'stats.io'",
+    );
     assert.equal(report.tests[0]!.status, 'errored');
   });
 
   it('says when the test command does not exist', async () => {
     const root = await project('python-buggy');
-    const report = await runTests({ runner: new ProcessRunner(), root, adapter: pytestAdapter, command: 'no-such-test-tool --all', timeoutMs: TIMEOUT_MS });
+    const report = await runTests({
+      runner: new ProcessRunner(),
+      root,
+      adapter: pytestAdapter,
+      command: 'no-such-test-tool --all',
+      timeoutMs: TIMEOUT_MS,
+    });
     assert.equal(report.exitCode, 127);
     assert.equal(report.runError, 'test command not found: no-such-test-tool');
   });
 
   it('says when the tests ran out of time', async () => {
     const root = await project('js-buggy');
-    const report = await runTests({ runner: new ProcessRunner(), root, adapter: nodeTestAdapter, command: 'sleep 30', timeoutMs: 500 });
+    const report = await runTests({
+      runner: new ProcessRunner(),
+      root,
+      adapter: nodeTestAdapter,
+      command: 'sleep 30',
+      timeoutMs: 500,
+    });
     assert.equal(report.timedOut, true);
     assert.equal(report.runError, 'tests timed out after 0.5 s (process tree killed)');
   });
@@ -131,7 +199,13 @@ describe('runTests (real frameworks, real processes)', () => {
   it('says why a command failed before any test ran, from its last line', async () => {
     const root = await project('python-buggy');
     const command = `python3 -c "import sys; print('loading settings'); sys.exit('settings.toml: missing key [db]')"`;
-    const report = await runTests({ runner: new ProcessRunner(), root, adapter: pytestAdapter, command, timeoutMs: TIMEOUT_MS });
+    const report = await runTests({
+      runner: new ProcessRunner(),
+      root,
+      adapter: pytestAdapter,
+      command,
+      timeoutMs: TIMEOUT_MS,
+    });
     assert.equal(report.runError, 'test command failed (exit 1): settings.toml: missing key [db]');
   });
 

@@ -215,5 +215,7 @@ async function waitUntilServing(port: number, exited: Promise<void>, output: () 
     }
     await delay(250);
   }
-  throw new Error(`code-server did not answer on port ${port} within ${STARTUP_TIMEOUT_MS / 1000} s:\n${output().trim()}`);
+  throw new Error(
+    `code-server did not answer on port ${port} within ${STARTUP_TIMEOUT_MS / 1000} s:\n${output().trim()}`,
+  );
 }

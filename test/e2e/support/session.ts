@@ -74,7 +74,8 @@ export function useSession(options: SessionOptions): () => Session {
   });
 
   return () => {
-    if (!current) throw new Error('the E2E session has not started: call session() inside a test, not at describe level');
+    if (!current)
+      throw new Error('the E2E session has not started: call session() inside a test, not at describe level');
     return current;
   };
 }

@@ -59,7 +59,11 @@ export class Workbench {
   static async open(url: string): Promise<Workbench> {
     // Chromium keeps crash reports and caches under XDG folders, whatever its profile: keep them out of ~.
     const home = await mkdtemp(path.join(os.tmpdir(), 'e2e-chromium-'));
-    const env = { ...process.env, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_CACHE_HOME: path.join(home, 'cache') };
+    const env = {
+      ...process.env,
+      XDG_CONFIG_HOME: path.join(home, 'config'),
+      XDG_CACHE_HOME: path.join(home, 'cache'),
+    };
     const browser = await chromium
       .launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, env, timeout: TIMEOUT_MS })
       .catch(async (error: unknown) => {
@@ -74,7 +78,10 @@ export class Workbench {
       await page.goto(url, { timeout: TIMEOUT_MS });
       await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 2 * TIMEOUT_MS });
       // The explorer lists the folder once the remote file system answers.
-      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 2 * TIMEOUT_MS });
+      await page
+        .locator('.explorer-folders-view .monaco-list-row')
+        .first()
+        .waitFor({ timeout: 2 * TIMEOUT_MS });
       return workbench;
     } catch (error) {
       await browser.close();
@@ -89,11 +96,19 @@ export class Workbench {
    * command has replaced it with its own quick input or input box.
    */
   async runCommand(label: string, options: { opensInput?: boolean } = {}): Promise<void> {
-    const row = await this.openQuickInput('F1', `>${label}`, this.quickInputRow(label), () => `the command palette has no command "${label}"`);
+    const row = await this.openQuickInput(
+      'F1',
+      `>${label}`,
+      this.quickInputRow(label),
+      () => `the command palette has no command "${label}"`,
+    );
     await row.click();
     const input = this.page.locator(QUICK_INPUT_BOX);
     if (options.opensInput) {
-      await waitUntil(async () => (await input.isVisible()) && (await input.inputValue()) !== `>${label}`, `"${label}" to open its input`);
+      await waitUntil(
+        async () => (await input.isVisible()) && (await input.inputValue()) !== `>${label}`,
+        `"${label}" to open its input`,
+      );
     } else {
       await this.page.locator(QUICK_INPUT).waitFor({ state: 'hidden' });
     }
@@ -108,7 +123,12 @@ export class Workbench {
   async paletteCommands(filter: string, options: { allowNone?: boolean } = {}): Promise<string[]> {
     let rows = this.page.locator(QUICK_INPUT_ROW);
     if (!options.allowNone) rows = rows.filter({ hasNotText: NO_MATCH });
-    await this.openQuickInput('F1', `>${filter}`, rows.first(), () => `the command palette has no command for "${filter}"`);
+    await this.openQuickInput(
+      'F1',
+      `>${filter}`,
+      rows.first(),
+      () => `the command palette has no command for "${filter}"`,
+    );
     const labels = (await this.quickInputItems()).filter((label) => label !== NO_MATCH);
     await this.page.keyboard.press('Escape');
     await this.page.locator(QUICK_INPUT).waitFor({ state: 'hidden' });
@@ -140,7 +160,14 @@ export class Workbench {
     const dir = path.posix.dirname(relativePath);
     let row = this.quickInputRow(name);
     if (dir !== '.') row = row.filter({ has: this.page.locator('.label-description', { hasText: dir }) });
-    await (await this.openQuickInput('Control+P', relativePath, row.first(), () => `quick open finds no file ${relativePath}`)).click();
+    await (
+      await this.openQuickInput(
+        'Control+P',
+        relativePath,
+        row.first(),
+        () => `quick open finds no file ${relativePath}`,
+      )
+    ).click();
     await this.page.locator(QUICK_INPUT).waitFor({ state: 'hidden' });
     await this.activeTab(name).waitFor();
     await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor();
@@ -193,12 +220,17 @@ export class Workbench {
   async chooseContextMenuItem(label: string): Promise<void> {
     const menu = this.page.locator('.context-view .monaco-menu');
     await menu.waitFor();
-    const item = menu.locator('.action-menu-item').filter({ has: this.page.locator('.action-label', { hasText: exactly(label) }) });
+    const item = menu
+      .locator('.action-menu-item')
+      .filter({ has: this.page.locator('.action-label', { hasText: exactly(label) }) });
     // A menu ignores clicks that come right after it opened (so the opening click cannot pick an
     // item); an ignored click leaves it open, and clicking again is safe.
     await waitUntil(async () => {
       if (await menu.isVisible()) await item.click();
-      return menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false);
+      return menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(
+        () => true,
+        () => false,
+      );
     }, `the context menu to close after choosing "${label}"`);
   }
 
@@ -241,7 +273,10 @@ export class Workbench {
   }
 
   async waitForCodeLens(pattern: RegExp): Promise<Locator> {
-    const lens = this.page.locator('.editor-group-container.active .codelens-decoration a').filter({ hasText: pattern }).first();
+    const lens = this.page
+      .locator('.editor-group-container.active .codelens-decoration a')
+      .filter({ hasText: pattern })
+      .first();
     await lens.waitFor();
     return lens;
   }
@@ -303,7 +338,10 @@ export class Workbench {
   /** Clicks a button of the open modal dialog by its label and waits for the dialog to close. */
   async clickDialogButton(label: string): Promise<void> {
     const dialog = this.page.locator('.monaco-dialog-box');
-    await dialog.locator('.dialog-buttons .monaco-button').filter({ hasText: exactly(label) }).click();
+    await dialog
+      .locator('.dialog-buttons .monaco-button')
+      .filter({ hasText: exactly(label) })
+      .click();
     await dialog.waitFor({ state: 'hidden' });
   }
 
@@ -312,8 +350,14 @@ export class Workbench {
    * returns the lines it renders.
    */
   async waitForOutputChannel(name: string): Promise<string[]> {
-    const select = this.page.locator('.part.panel select[aria-label="Switch Output"]').filter({ visible: true }).first();
-    await waitUntil(async () => (await select.isVisible()) && (await select.inputValue()) === name, `the Output panel to show "${name}"`);
+    const select = this.page
+      .locator('.part.panel select[aria-label="Switch Output"]')
+      .filter({ visible: true })
+      .first();
+    await waitUntil(
+      async () => (await select.isVisible()) && (await select.inputValue()) === name,
+      `the Output panel to show "${name}"`,
+    );
     return renderedLines(this.page.locator('.part.panel .monaco-editor').filter({ visible: true }).first());
   }
 
@@ -337,9 +381,16 @@ export class Workbench {
   async waitForTestItem(pattern: RegExp, timeout = TIMEOUT_MS): Promise<Locator> {
     let index: string | undefined;
     try {
-      await waitUntil(async () => (index = (await this.testExplorerRows()).find((row) => pattern.test(row.text))?.index) !== undefined, `a Test Explorer item matching ${pattern}`, timeout);
+      await waitUntil(
+        async () =>
+          (index = (await this.testExplorerRows()).find((row) => pattern.test(row.text))?.index) !== undefined,
+        `a Test Explorer item matching ${pattern}`,
+        timeout,
+      );
     } catch {
-      throw new Error(`no Test Explorer item matches ${pattern}; it shows: ${JSON.stringify(await this.testExplorerItems())}`);
+      throw new Error(
+        `no Test Explorer item matches ${pattern}; it shows: ${JSON.stringify(await this.testExplorerItems())}`,
+      );
     }
     return this.page.locator(`${TEST_ROW}[data-index="${index}"]`);
   }
@@ -350,7 +401,8 @@ export class Workbench {
       (elements, states) =>
         elements.map((row) => {
           const label = row.querySelector('.label')?.firstChild?.textContent?.trim() ?? '';
-          const icon = /codicon-testing-(\w+)-icon/.exec(row.querySelector('.computed-state')?.className ?? '')?.[1] ?? '';
+          const icon =
+            /codicon-testing-(\w+)-icon/.exec(row.querySelector('.computed-state')?.className ?? '')?.[1] ?? '';
           return { index: row.getAttribute('data-index') ?? '', text: `${label} (${states[icon] ?? icon})` };
         }),
       TEST_STATES,
@@ -363,7 +415,10 @@ export class Workbench {
     const row = await this.waitForTestItem(pattern);
     if ((await row.getAttribute('aria-expanded')) !== 'false') return;
     await row.locator('.monaco-tl-twistie').click();
-    await waitUntil(async () => (await row.getAttribute('aria-expanded')) === 'true', `the Test Explorer row ${pattern} to expand`);
+    await waitUntil(
+      async () => (await row.getAttribute('aria-expanded')) === 'true',
+      `the Test Explorer row ${pattern} to expand`,
+    );
   }
 
   /**
@@ -375,7 +430,8 @@ export class Workbench {
     await this.runCommand('Test: Run All Tests');
     await this.expandTestItem(new RegExp(`^${escapeRegExp(file)} \\(Failed\\)`));
     const rows: Locator[] = [];
-    for (const name of expected.failed) rows.push(await this.waitForTestItem(new RegExp(`^${escapeRegExp(name)} \\(Failed\\)`)));
+    for (const name of expected.failed)
+      rows.push(await this.waitForTestItem(new RegExp(`^${escapeRegExp(name)} \\(Failed\\)`)));
     for (const name of expected.passed) await this.waitForTestItem(new RegExp(`^${escapeRegExp(name)} \\(Passed\\)`));
     return rows[0]!;
   }
@@ -386,7 +442,10 @@ export class Workbench {
     const names = this.page.locator('.extensions-viewlet .extension-list-item .name');
     // A row can show before its name is filled in (the list renders, then binds): wait for names.
     let shown: string[] = [];
-    await waitUntil(async () => (shown = (await names.allInnerTexts()).map(normalize).filter(Boolean)).length > 0, 'the Extensions view to list the installed extensions');
+    await waitUntil(
+      async () => (shown = (await names.allInnerTexts()).map(normalize).filter(Boolean)).length > 0,
+      'the Extensions view to list the installed extensions',
+    );
     return shown;
   }
 
@@ -433,7 +492,9 @@ export class Workbench {
   }
 
   private quickInputRow(label: string): Locator {
-    return this.page.locator(QUICK_INPUT_ROW).filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) });
+    return this.page
+      .locator(QUICK_INPUT_ROW)
+      .filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) });
   }
 }
 
@@ -451,7 +512,10 @@ async function renderedLines(editor: Locator): Promise<string[]> {
 
 /** A file-name-safe form of a test or screenshot name. */
 export function slug(name: string): string {
-  return name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 120);
+  return name
+    .replace(/[^\w.-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 120);
 }
 
 /** Polls `condition` until it holds; `what` names it in the error when it never does. */

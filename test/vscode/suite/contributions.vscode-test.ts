@@ -19,7 +19,8 @@ describe('Self-repair in desktop VS Code: what it contributes', () => {
 
   it('registers every contributed command', async () => {
     const registered = new Set(await vscode.commands.getCommands(true));
-    const contributed = (extension().packageJSON as { contributes: { commands: ContributedCommand[] } }).contributes.commands;
+    const contributed = (extension().packageJSON as { contributes: { commands: ContributedCommand[] } }).contributes
+      .commands;
     assert.ok(contributed.length >= 10);
     for (const { command } of contributed) assert.ok(registered.has(command), `${command} is registered`);
   });
@@ -28,9 +29,19 @@ describe('Self-repair in desktop VS Code: what it contributes', () => {
     const folder = vscode.workspace.workspaceFolders![0]!;
     const config = vscode.workspace.getConfiguration('selfRepair', folder.uri);
     const defaults = Object.fromEntries(
-      ['baseUrl', 'model', 'testCommand', 'maxTurns', 'candidatesPerTurn', 'timeoutSeconds'].map((key) => [key, config.inspect(key)?.defaultValue]),
+      ['baseUrl', 'model', 'testCommand', 'maxTurns', 'candidatesPerTurn', 'timeoutSeconds'].map((key) => [
+        key,
+        config.inspect(key)?.defaultValue,
+      ]),
     );
-    assert.deepEqual(defaults, { baseUrl: '', model: '', testCommand: '', maxTurns: 4, candidatesPerTurn: 1, timeoutSeconds: 120 });
+    assert.deepEqual(defaults, {
+      baseUrl: '',
+      model: '',
+      testCommand: '',
+      maxTurns: 4,
+      candidatesPerTurn: 1,
+      timeoutSeconds: 120,
+    });
   });
 
   it('accepts a folder-level testCommand (resource scope)', async () => {

@@ -29,7 +29,11 @@ export function workspaceFile(relPath: string): vscode.Uri {
  * Asks again until `probe` returns something: the UI updates asynchronously (test runs, code lenses).
  * The deadline only bounds a hang; nothing asserts how long it took.
  */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, deadlineMs = 120_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  deadlineMs = 120_000,
+): Promise<T> {
   const end = Date.now() + deadlineMs;
   for (;;) {
     const value = await probe();
@@ -40,7 +44,8 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
 }
 
 export async function lensTitles(uri: vscode.Uri): Promise<Array<{ line: number; title: string }>> {
-  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
+  const lenses =
+    (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
   return lenses
     .filter((lens) => lens.command?.title)
     .map((lens) => ({ line: lens.range.start.line, title: lens.command!.title }));
@@ -50,5 +55,7 @@ export async function lensTitles(uri: vscode.Uri): Promise<Array<{ line: number;
 export function reviewTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all
     .flatMap((group) => group.tabs)
-    .filter((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'self-repair-candidate');
+    .filter(
+      (tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'self-repair-candidate',
+    );
 }

@@ -35,7 +35,9 @@ describe('Self-repair in desktop VS Code: from a failing test to a reviewed fix'
   async function failingAgain(): Promise<void> {
     await vscode.workspace.fs.writeFile(cart, original);
     await vscode.commands.executeCommand('testing.runAll');
-    await eventually('the code lens over the failing test', async () => ((await lensTitles(testFile)).length ? true : undefined));
+    await eventually('the code lens over the failing test', async () =>
+      (await lensTitles(testFile)).length ? true : undefined,
+    );
   }
 
   it('runs the tests from the Test Explorer and puts the code lens over the failing test only', async () => {
@@ -57,13 +59,18 @@ describe('Self-repair in desktop VS Code: from a failing test to a reviewed fix'
     await vscode.commands.executeCommand('selfRepair.repair');
 
     const tabs = reviewTabs();
-    assert.deepEqual(tabs.map((t) => t.label), ['cart.js ↔ Self-repair candidate 1/1 (3/3 tests pass)']);
+    assert.deepEqual(
+      tabs.map((t) => t.label),
+      ['cart.js ↔ Self-repair candidate 1/1 (3/3 tests pass)'],
+    );
     await vscode.commands.executeCommand('selfRepair.acceptCandidate');
 
     const written = decode(await vscode.workspace.fs.readFile(cart));
     assert.match(written, /item\.price \* item\.quantity/);
     assert.equal(reviewTabs().length, 0, 'the review closed');
-    await eventually('the lens gone once the test passes', async () => ((await lensTitles(testFile)).length === 0 ? true : undefined));
+    await eventually('the lens gone once the test passes', async () =>
+      (await lensTitles(testFile)).length === 0 ? true : undefined,
+    );
 
     const editor = await vscode.window.showTextDocument(cart);
     await vscode.commands.executeCommand('undo');
@@ -79,7 +86,10 @@ describe('Self-repair in desktop VS Code: from a failing test to a reviewed fix'
     server.enqueue(reply('js-total-whole-function'));
     const before = await vscode.workspace.fs.readFile(cart);
 
-    await vscode.commands.executeCommand('selfRepair.repairTest', { uri: testFile.toString(), testId: FAILING_TEST_ID });
+    await vscode.commands.executeCommand('selfRepair.repairTest', {
+      uri: testFile.toString(),
+      testId: FAILING_TEST_ID,
+    });
     assert.equal(server.requests.length, requests + 1, 'one request to the model');
     assert.equal(reviewTabs().length, 1);
     await vscode.commands.executeCommand('selfRepair.rejectCandidate');
@@ -96,7 +106,10 @@ describe('Self-repair in desktop VS Code: from a failing test to a reviewed fix'
     assert.equal(reviewTabs().length, 1);
 
     const editor = await vscode.window.showTextDocument(cart);
-    const line = editor.document.getText().split('\n').findIndex((l) => l.includes('sum += item.price;'));
+    const line = editor.document
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('sum += item.price;'));
     assert.ok(line >= 0);
     await editor.edit((edit) => edit.replace(editor.document.lineAt(line).range, '    sum += item.price * 1; // mine'));
     const typed = editor.document.getText();

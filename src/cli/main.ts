@@ -24,6 +24,7 @@ import {
   writeChanges,
 } from '../core';
 import { progressPrinter } from './progress';
+import { abortOnSignals } from './signals';
 
 export const EXIT = { fixed: 0, unfixed: 1, usage: 2, cancelled: 130 } as const;
 
@@ -105,17 +106,20 @@ async function projectFolder(cwd: string, dir: string | undefined): Promise<stri
   return projectRoot;
 }
 
-/** Runs `work` with Ctrl-C (and SIGTERM) turned into a cancel: the loop stops and cleans up its copies. */
-async function cancelledBySignals<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` with SIGINT, SIGTERM and SIGHUP turned into a cancel: the loop stops and cleans up its runs
+ * and copies. Also returns the conventional exit status of the signal received, if any.
+ */
+async function cancelledBySignals<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<{ value: T; signalStatus: number | undefined }> {
   const controller = new AbortController();
-  const onSignal = (): void => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const signals = abortOnSignals(controller);
   try {
-    return await work(controller.signal);
+    const value = await work(controller.signal);
+    return { value, signalStatus: signals.exitStatus };
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signals.dispose();
   }
 }
 
@@ -161,7 +165,7 @@ function printOutcome(
   }
 }
 
-function exitCode(result: RepairResult, applyError: string | undefined): number {
+function exitCode(result: RepairResult, applyError: string | undefined, signalStatus: number | undefined): number {
   if (applyError) return EXIT.unfixed;
   switch (result.status) {
     case 'fixed':
@@ -169,7 +173,7 @@ function exitCode(result: RepairResult, applyError: string | undefined): number 
     case 'unfixed':
       return EXIT.unfixed;
     case 'cancelled':
-      return EXIT.cancelled;
+      return signalStatus ?? EXIT.cancelled;
     case 'error':
       return isConfigurationError(result.errorKind) ? EXIT.usage : EXIT.unfixed;
   }
@@ -184,7 +188,7 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
   const onEvent: ((event: RepairEvent) => void) | undefined = flags.quiet
     ? undefined
     : progressPrinter(io.stderr, { model: config.model, live: io.stderrIsTTY });
-  const result = await cancelledBySignals((signal) =>
+  const { value: result, signalStatus } = await cancelledBySignals((signal) =>
     repair({
       projectRoot,
       testCommand: flags.test,
@@ -199,7 +203,7 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
   );
   const applyError = await applyIfAsked(projectRoot, result, flags);
   printOutcome(io, flags, result, applyError, isolation.kind);
-  return exitCode(result, applyError);
+  return exitCode(result, applyError, signalStatus);
 }
 
 export interface CliIO {

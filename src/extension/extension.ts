@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { killAllRuns, removeOwnCopiesSync } from '../core';
 import { configureTreeSitter } from './grammars';
 import { SelfRepair } from './self-repair';
 
@@ -7,4 +8,8 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(new SelfRepair(context));
 }
 
-export function deactivate(): void {}
+/** The host may exit right after this: end the test runs and remove the copies now, not when they settle. */
+export function deactivate(): void {
+  killAllRuns();
+  removeOwnCopiesSync();
+}

@@ -11,6 +11,7 @@ import {
   type WalkRules,
 } from './tree';
 import type { Sandbox } from './types';
+import { copyPrefix } from './leftovers';
 
 interface CopyRules extends WalkRules {
   destRoot: string;
@@ -68,7 +69,7 @@ export interface CopyOptions {
 /** Copies `source` into a fresh self-repair- folder under tmpDir; the source is only read. */
 export async function copyInto(source: string, options: CopyOptions): Promise<CopiedSandbox> {
   await fs.mkdir(options.tmpDir, { recursive: true });
-  const dest = await fs.realpath(await fs.mkdtemp(path.join(options.tmpDir, 'self-repair-')));
+  const dest = await fs.realpath(await fs.mkdtemp(path.join(options.tmpDir, copyPrefix())));
   const sandbox = new CopiedSandbox(dest, options.kind, options.exclude, options.fallback);
   const copyMode = options.kind === 'reflink' ? constants.COPYFILE_FICLONE_FORCE : constants.COPYFILE_FICLONE;
   try {

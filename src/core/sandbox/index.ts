@@ -7,6 +7,9 @@ export {
   type ProcessRunnerOptions,
   type WrapCommand,
 } from './process-runner';
+export { DEFAULT_MAX_MEMORY_BYTES, DEFAULT_MAX_PROCESSES, type Argv, type RunLimit } from './limits';
+export { killAllRuns } from './run-tracking';
+export { copyPrefix, removeLeftoverCopies, removeOwnCopiesSync } from './leftovers';
 export {
   createSandbox,
   cloneSandbox,

@@ -2,6 +2,7 @@ import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { classify, toPosix } from './tree';
+import { copyPrefix } from './leftovers';
 
 /** One overlay's folders, all in one fresh folder of the temp dir. */
 export interface OverlayLayers {
@@ -14,7 +15,7 @@ export interface OverlayLayers {
   work: string;
 }
 
-export async function overlayLayers(tmpDir: string, prefix = 'self-repair-'): Promise<OverlayLayers> {
+export async function overlayLayers(tmpDir: string, prefix = copyPrefix()): Promise<OverlayLayers> {
   await fs.mkdir(tmpDir, { recursive: true });
   const dir = await fs.realpath(await fs.mkdtemp(path.join(tmpDir, prefix)));
   const layers = { dir, root: path.join(dir, 'project'), upper: path.join(dir, 'upper'), work: path.join(dir, 'work') };

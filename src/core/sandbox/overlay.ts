@@ -242,7 +242,7 @@ export function overlayRefusal(lower: string, tmpDir: string, unshare: string): 
 async function probeOverlay(lower: string, tmpDir: string, unshare: string): Promise<string | undefined> {
   const layers = await overlayLayers(tmpDir, 'self-repair-probe-');
   try {
-    const request = { command: ': > .self-repair-probe', cwd: layers.root };
+    const request = { command: ': > .self-repair-probe', cwd: layers.root, env: {} };
     const launch = overlayLaunch(layers, lower, request, shellWrap, unshare);
     await run(launch.file, launch.args, { cwd: layers.root, timeout: 10_000 });
     const written = await lstatIfAny(path.join(layers.upper, '.self-repair-probe'));

@@ -1,5 +1,7 @@
 /** What the engine needs to run a command away from the user's files. */
 
+import type { RunLimit } from './limits';
+
 export interface RunRequest {
   /** Shell command line, run with /bin/sh -c in `cwd`. */
   command: string;
@@ -10,6 +12,10 @@ export interface RunRequest {
   timeoutMs: number;
   /** Combined output beyond this many bytes is dropped (a marker notes the cut). */
   maxOutputBytes?: number;
+  /** Per-process data limit (heap and anonymous memory); default 4 GiB. */
+  maxMemoryBytes?: number;
+  /** Processes (with a cgroup: tasks, threads included) the run may have at once; default 1024. */
+  maxProcesses?: number;
   signal?: AbortSignal;
 }
 
@@ -24,6 +30,10 @@ export interface RunResult {
   stderr: string;
   truncated: boolean;
   durationMs: number;
+  /** Set when a limit ended or failed the run: the deadline, the process count, or memory. */
+  limit?: RunLimit;
+  /** One line saying which limit and its value, e.g. "started too many processes (limit 1024); …". */
+  limitMessage?: string;
 }
 
 /**

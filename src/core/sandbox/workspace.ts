@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CopiedSandbox, copyInto } from './copy';
+import { sweepLeftoverCopiesOnce } from './leftovers';
 import { OverlaySandbox, overlayAt } from './overlay';
 import { realDirectory, walkProjectFiles, type ListProjectFilesOptions } from './tree';
 import type { Sandbox } from './types';
@@ -27,6 +28,7 @@ export async function createSandbox(projectRoot: string, options: CreateSandboxO
   const source = await realDirectory(projectRoot);
   const exclude = options.exclude ?? [];
   const tmpDir = path.resolve(options.tmpDir ?? os.tmpdir());
+  sweepLeftoverCopiesOnce(tmpDir);
   const unshare = options.unshare ?? 'unshare';
   const decision = await chooseView(source, tmpDir, {
     exclude,

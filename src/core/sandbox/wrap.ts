@@ -2,7 +2,7 @@
 export interface WrapRequest {
   command: string;
   cwd: string;
-  env?: Record<string, string>;
+  env: Record<string, string>;
 }
 
 /** The program the runner actually starts, and its arguments. */

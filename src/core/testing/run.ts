@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { copyPrefix } from '../sandbox/leftovers';
 import type { CommandRunner } from '../sandbox/types';
 import { lastMeaningfulLine } from './console-output';
 import { programWords } from './shell';
@@ -23,7 +24,7 @@ export interface RunTestsOptions {
  */
 export async function runTests(options: RunTestsOptions): Promise<TestReport> {
   const { runner, root, adapter, command, timeoutMs, signal } = options;
-  const reportDir = await mkdtemp(path.join(os.tmpdir(), 'self-repair-report-'));
+  const reportDir = await mkdtemp(path.join(os.tmpdir(), `${copyPrefix()}report-`));
   try {
     const prepared = adapter.prepare(command, reportDir);
     const result = await runner.run({
@@ -43,7 +44,8 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
       durationMs: result.durationMs,
       ...(report ? { report } : {}),
     });
-    const runError = describeRunFailure(parsed, command, timeoutMs, result.cancelled);
+    if (result.limit) parsed.limit = result.limit;
+    const runError = describeRunFailure(parsed, command, timeoutMs, result.cancelled, result.limitMessage);
     if (runError) parsed.runError = runError;
     return parsed;
   } finally {
@@ -69,11 +71,15 @@ function describeRunFailure(
   command: string,
   timeoutMs: number,
   cancelled: boolean,
+  limitMessage?: string,
 ): string | undefined {
+  // Killed for its process count: whatever the output says, that is why the run ended.
+  if (report.limit === 'processes' && limitMessage) return `tests ${limitMessage}`;
   if (report.timedOut) return `tests timed out after ${formatSeconds(timeoutMs)} s (process tree killed)`;
   if (cancelled) return 'test run cancelled';
   if (report.exitCode === 127) return `test command not found: ${programWords(command)[0] ?? command}`;
   if (report.runError) return report.runError;
+  if (report.limit === 'memory' && limitMessage) return `tests ${limitMessage}`;
   if (report.tests.length === 0 && totalCount(report) === 0 && report.exitCode !== 0) {
     const exit = report.exitCode === null ? 'killed' : `exit ${report.exitCode}`;
     const reason = lastMeaningfulLine(report.output);

@@ -1,5 +1,7 @@
 /** Structured results of one test run, whatever framework produced them. */
 
+import type { RunLimit } from '../sandbox/limits';
+
 export type TestStatus = 'passed' | 'failed' | 'errored' | 'skipped';
 
 export interface StackFrame {
@@ -55,6 +57,8 @@ export interface TestReport {
    * that produced no results, a timeout. One line, meant for a person.
    */
   runError?: string;
+  /** The run hit one of its limits (time, processes, memory); runError says which and its value. */
+  limit?: RunLimit;
 }
 
 export function emptyCounts(): TestCounts {

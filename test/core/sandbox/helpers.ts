@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -75,5 +75,37 @@ export async function write(root: string, files: Record<string, string>): Promis
   for (const [rel, content] of Object.entries(files)) {
     await fs.mkdir(path.dirname(path.join(root, rel)), { recursive: true });
     await fs.writeFile(path.join(root, rel), content);
+  }
+}
+
+/** A fresh environment variable name; every process started with `name=1` can be found by it. */
+export function freshTag(): string {
+  return `TEST_TAG_${process.pid}_${Math.random().toString(36).slice(2)}`;
+}
+
+/** Live processes (other than this one) whose environment holds `tag=1`. */
+export function taggedProcesses(tag: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    if (Number(name) === process.pid) continue;
+    let environ: string;
+    try {
+      environ = readFileSync(`/proc/${name}/environ`, 'latin1');
+    } catch {
+      continue;
+    }
+    if (environ.split('\0').includes(`${tag}=1`)) pids.push(Number(name));
+  }
+  return pids;
+}
+
+/** Last resort for a test's cleanup, so that a failing test does not leave its processes behind. */
+export function killTagged(tag: string): void {
+  for (const pid of taggedProcesses(tag)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
   }
 }

@@ -22,7 +22,7 @@ class RecordingRunner implements CommandRunner {
 /** The temporary report folder a run used, as named in its command or NODE_OPTIONS. */
 function reportDirOf(request: RunRequest): string {
   const text = `${request.command} ${request.env?.NODE_OPTIONS ?? ''}`;
-  const match = /(\/[^\s"'=]*self-repair-report-[^/\s"']+)/.exec(text);
+  const match = /(\/[^\s"'=]*self-repair-[^/\s"'=]*report-[^/\s"']+)/.exec(text);
   assert.ok(match, `no report folder in: ${text}`);
   return match[1]!;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { copyPrefix } from '../../src/core/sandbox';
 
 export const FIXTURE_PROJECTS = path.resolve(__dirname, '..', 'fixtures', 'projects');
 
@@ -41,14 +42,14 @@ export async function hashTree(root: string): Promise<Map<string, string>> {
  * repair has ended there must be none.
  */
 export async function processesInSandboxes(): Promise<number[]> {
-  const prefix = path.join(os.tmpdir(), 'self-repair-');
+  // Only this process's sandboxes: other runs on the machine (another test process) are none of its business.
+  const prefix = path.join(os.tmpdir(), copyPrefix());
   const found: number[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
       const cwd = await readlink(`/proc/${entry}/cwd`);
-      if (cwd.startsWith(prefix) && !cwd.startsWith(path.join(os.tmpdir(), 'self-repair-test-')))
-        found.push(Number(entry));
+      if (cwd.startsWith(prefix)) found.push(Number(entry));
     } catch {
       // Gone meanwhile, or not ours to read.
     }

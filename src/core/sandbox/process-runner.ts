@@ -90,7 +90,8 @@ export class ProcessRunner implements CommandRunner {
 
   private argv(request: RunRequest, env: Record<string, string>, tracking: RunTracking): Argv {
     // An overlay sandbox's root is only a view inside its namespace: launchFor enters it around the wrap.
-    const inner = launchFor({ command: request.command, cwd: request.cwd, env }, this.wrap);
+    const { command, cwd, writable } = request;
+    const inner = launchFor({ command, cwd, env, ...(writable ? { writable } : {}) }, this.wrap);
     return limitedArgv(inner, request.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES, tracking.cgroup?.procsFile);
   }
 }

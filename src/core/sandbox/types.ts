@@ -8,6 +8,8 @@ export interface RunRequest {
   cwd: string;
   /** Added to the scrubbed environment. */
   env?: Record<string, string>;
+  /** Folders outside `cwd` the command must be able to write (e.g. where a reporter writes its report). */
+  writable?: string[];
   /** Whole process tree is killed after this many ms. */
   timeoutMs: number;
   /** Combined output beyond this many bytes is dropped (a marker notes the cut). */

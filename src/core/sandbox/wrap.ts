@@ -3,6 +3,8 @@ export interface WrapRequest {
   command: string;
   cwd: string;
   env: Record<string, string>;
+  /** Folders outside `cwd` the command must be able to write. */
+  writable?: string[];
 }
 
 /** The program the runner actually starts, and its arguments. */

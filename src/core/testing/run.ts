@@ -31,6 +31,7 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
       command: prepared.command,
       cwd: root,
       env: mergeEnv(options.env, prepared.env),
+      writable: [reportDir],
       timeoutMs,
       ...(signal ? { signal } : {}),
     });

@@ -41,7 +41,7 @@ function coverArgs(target: string, kind: 'dir' | 'file'): string[] {
  */
 export function bwrapArgs(
   profile: BwrapProfile,
-  request: { command: string; cwd: string; env?: Record<string, string> },
+  request: { command: string; cwd: string; env?: Record<string, string>; writable?: string[] },
 ): string[] {
   const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
   for (const secret of existingSecrets(profile.home)) args.push(...coverArgs(secret.path, secret.kind));
@@ -52,24 +52,12 @@ export function bwrapArgs(
   // The project may itself lie under /tmp, which the private /tmp hides; the copy's links lead into it.
   args.push('--ro-bind', profile.projectRoot, profile.projectRoot);
   args.push('--bind', request.cwd, request.cwd);
-  for (const dir of [...profile.writable, ...reportDirs(request)]) args.push('--bind-try', dir, dir);
+  // What the request must write outside its copy (e.g. a reporter's folder) lies in the host's temp folder,
+  // which the private /tmp hides, so each is mounted back, writable.
+  for (const dir of [...profile.writable, ...(request.writable ?? [])]) args.push('--bind-try', dir, dir);
   args.push(...isolationFlags(profile.network));
   args.push('--setenv', 'TMPDIR', '/tmp', '--chdir', request.cwd, '--');
   return [...args, ...limitedShell(request.command, profile.limits)];
-}
-
-/** Prefix of the folders the test runner has reporters write into (see testing/run.ts). */
-export const REPORT_DIR_PREFIX = 'self-repair-report-';
-
-/**
- * The engine's report folders named by the command or its environment (a reporter's destination). They
- * lie in the host's temp folder, which the private /tmp hides, so each is mounted back, writable.
- */
-function reportDirs(request: { command: string; env?: Record<string, string> }): string[] {
-  const tmp = os.tmpdir().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const pattern = new RegExp(`${tmp}/${REPORT_DIR_PREFIX}[A-Za-z0-9_-]+`, 'g');
-  const text = [request.command, ...Object.values(request.env ?? {})].join('\n');
-  return [...new Set(text.match(pattern) ?? [])];
 }
 
 function socketKind(target: string): 'dir' | 'file' | undefined {

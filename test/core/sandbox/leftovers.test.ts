@@ -30,7 +30,11 @@ describe('copies left by a dead host', () => {
     try {
       await writeFile(path.join(project, 'a.py'), 'x = 1\n');
       const sandbox = await createSandbox(project, { tmpDir: tmp });
-      assert.ok(path.basename(sandbox.root).startsWith(`self-repair-${ownerTag()}-`));
+      // A copy is its own folder; an overlay's view lies in the folder that holds its layers.
+      const made = (await readdir(tmp)).filter((name) => name.startsWith('self-repair-'));
+      assert.equal(made.length, 1, made.join(', '));
+      assert.ok(made[0]!.startsWith(`self-repair-${ownerTag()}-`), made[0]);
+      assert.ok(sandbox.root.startsWith(path.join(tmp, made[0]!)), sandbox.root);
       assert.match(ownerTag(), new RegExp(`^${process.pid}\\.\\d+$`));
       await sandbox.dispose();
     } finally {

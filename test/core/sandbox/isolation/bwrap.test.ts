@@ -79,13 +79,11 @@ describe('bubblewrap profile', () => {
     assert.deepEqual(tail.slice(3), ['self-repair', request.command]);
   });
 
-  it('mounts the engine\u2019s report folder named in the environment back in, writable', () => {
-    const report = path.join(os.tmpdir(), 'self-repair-report-Xy12');
-    const args = bwrapArgs(profile, {
-      ...request,
-      env: { NODE_OPTIONS: `--test-reporter-destination=${report}/r.jsonl` },
-    });
+  it('mounts the folders the run must write outside its copy (a reporter\u2019s) back in, writable', () => {
+    const report = path.join(os.tmpdir(), 'self-repair-123.456-report-Xy12');
+    const args = bwrapArgs(profile, { ...request, writable: [report] });
     assert.deepEqual(valuesAfter(args, '--bind-try', 2), [[report, report]]);
+    assert.ok(args.indexOf('--bind-try') > args.indexOf('--tmpfs'), 'mounted after the private /tmp, so it is seen');
   });
 
   it('names the cause when user namespaces are refused', () => {

@@ -187,7 +187,7 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
   if (!flags.quiet) io.stderr(`isolation: ${isolation.kind}${isolation.reason ? ` (${isolation.reason})` : ''}\n`);
   const onEvent: ((event: RepairEvent) => void) | undefined = flags.quiet
     ? undefined
-    : progressPrinter(io.stderr, { model: config.model, live: io.stderrIsTTY });
+    : progressPrinter((text) => io.stderr(text), { model: config.model, live: io.stderrIsTTY });
   const { value: result, signalStatus } = await cancelledBySignals((signal) =>
     repair({
       projectRoot,
@@ -221,7 +221,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .description('Repairs code against its tests with a language model; only verified patches are offered.')
     .showHelpAfterError('(run self-repair --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
   program
     .command('repair')
     .description('run the tests, repair the failing ones, print (or --apply) the verified patch')

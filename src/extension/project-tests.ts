@@ -28,5 +28,5 @@ export function abortOn(token: vscode.CancellationToken): { signal: AbortSignal;
   const controller = new AbortController();
   if (token.isCancellationRequested) controller.abort();
   const listener = token.onCancellationRequested(() => controller.abort());
-  return { signal: controller.signal, dispose: () => listener.dispose() };
+  return { signal: controller.signal, dispose: () => void listener.dispose() };
 }

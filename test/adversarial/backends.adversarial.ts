@@ -82,7 +82,8 @@ describe('adversarial test code (the built CLI, per backend)', function () {
           assert.match(outcome.before, /0 passed, 1 failed/);
           const found = findings(outcome);
           assert.equal(found.error, 'Array buffer allocation failed');
-          assert.ok((found.mib as number) < 2048, `stopped below the limit: ${found.mib} MiB`);
+          const mib = found.mib as number;
+          assert.ok(mib < 2048, `stopped below the limit: ${mib} MiB`);
           contained(outcome);
         },
       );

@@ -7,7 +7,7 @@ import { copyPrefix } from '../../src/core/sandbox';
 export const FIXTURE_PROJECTS = path.resolve(__dirname, '..', 'fixtures', 'projects');
 
 /** A throw-away copy of a sample project, so a test may let the CLI write into it. */
-export async function copyProject(name: string): Promise<{ root: string; remove(): Promise<void> }> {
+export async function copyProject(name: string): Promise<{ root: string; remove: () => Promise<void> }> {
   const parent = await mkdtemp(path.join(os.tmpdir(), 'self-repair-test-'));
   const root = path.join(parent, name);
   await cp(path.join(FIXTURE_PROJECTS, name), root, {

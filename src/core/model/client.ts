@@ -135,7 +135,7 @@ export class OpenAIModelClient implements ModelClient {
       return this.unreachable(`no answer within ${seconds(this.timeoutMs)}`);
     }
     if (error instanceof APIConnectionError) return this.unreachable(causeCode(error) ?? 'connection failed');
-    if (error instanceof APIError) return this.statusError(error);
+    if (error instanceof APIError) return this.statusError(error as APIError);
     // Anything else that isn't about the reply (say, an onDelta callback that threw) is not ours to reword.
     if (!(error instanceof OpenAIError || error instanceof SyntaxError)) throw error;
     const message = error instanceof Error ? error.message : String(error);

@@ -12,7 +12,7 @@ export interface ApplyContext {
   /** Tests are read-only to candidates. */
   isTestFile(relPath: string): boolean;
   /** Replaces the functions `newCode` defines in `source`; undefined when none matched (tree-sitter based). */
-  replaceFunction?(source: string, file: string, newCode: string): Promise<string | undefined>;
+  replaceFunction?: (source: string, file: string, newCode: string) => Promise<string | undefined>;
 }
 
 export interface FileState {

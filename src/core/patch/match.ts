@@ -10,7 +10,7 @@ interface Level {
   skipBlank: boolean;
   /** Leading indentation differs; the replacement is re-indented by the same offset. */
   reindent: boolean;
-  key(line: string): string;
+  key: (line: string) => string;
 }
 
 const LEVELS: Level[] = [

@@ -73,7 +73,7 @@ class Findings {
  * last in a traceback, so reversed), then the functions the failing test calls, found by name.
  */
 export async function localize(input: LocalizeInput): Promise<Localization> {
-  const found = new Findings(input.readFile);
+  const found = new Findings((file) => input.readFile(file));
   for (const test of input.failing) {
     await addTestCode(found, test);
     await followFrames(found, test, input);

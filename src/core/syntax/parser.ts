@@ -117,10 +117,10 @@ function locate(file: string, pkg: string): string {
     ...packageDirs(pkg).map((dir) => path.join(dir, file)),
   ];
   const found = candidates.find((candidate) => fs.existsSync(candidate));
-  if (!found)
-    throw new Error(
-      `tree-sitter file ${file} not found (looked in ${candidates.map(path.dirname).join(', ') || 'no folder'})`,
-    );
+  if (!found) {
+    const folders = candidates.map((candidate) => path.dirname(candidate)).join(', ') || 'no folder';
+    throw new Error(`tree-sitter file ${file} not found (looked in ${folders})`);
+  }
   return found;
 }
 

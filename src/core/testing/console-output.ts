@@ -3,6 +3,7 @@
 import { truncate } from '../text';
 
 export function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex -- an ANSI escape sequence starts with the ESC control character
   return text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '');
 }
 

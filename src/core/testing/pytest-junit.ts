@@ -40,7 +40,7 @@ const xmlParser = new XMLParser({
 export function parseJunit(xml: string, root: string): PytestResults | undefined {
   let document: { testsuites?: JunitNode; testsuite?: JunitNode[] };
   try {
-    document = xmlParser.parse(xml);
+    document = xmlParser.parse(xml) as typeof document;
   } catch {
     return undefined;
   }

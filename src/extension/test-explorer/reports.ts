@@ -51,12 +51,8 @@ export class TestReports {
   /** Every test item of the folder by the engine's test id, the files the report names parsed first. */
   private async indexFolder(folder: vscode.WorkspaceFolder, report: TestReport): Promise<Map<string, vscode.TestItem>> {
     const files = new Set(report.tests.map((t) => t.file).filter((f): f is string => !!f));
-    await Promise.all(
-      [...files].map((file) => {
-        const item = this.tree.fileItem(fileUri(folder, file));
-        return item ? this.parser.resolveWithin(item) : undefined;
-      }),
-    );
+    const items = [...files].flatMap((file) => this.tree.fileItem(fileUri(folder, file)) ?? []);
+    await Promise.all(items.map((item) => this.parser.resolveWithin(item)));
     return this.tree.index(folder);
   }
 

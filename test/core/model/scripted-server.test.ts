@@ -4,9 +4,18 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { ScriptedModelServer } from '../../support/openai-server';
+import { ScriptedModelServer, type RecordedRequest, type ScriptedError } from '../../support/openai-server';
 
 const repoRoot = path.resolve(__dirname, '../../..');
+
+/** A Chat Completions answer as these tests read it: a success has `choices`, a refusal `error`. */
+interface CompletionJson {
+  object: string;
+  model: string;
+  choices: Array<{ index: number; message: { role: string; content: string }; finish_reason: string }>;
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  error: ScriptedError['error'];
+}
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(`${url}/chat/completions`, {
@@ -14,7 +23,7 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
-  return { status: response.status, json: (await response.json()) as any };
+  return { status: response.status, json: (await response.json()) as CompletionJson };
 }
 
 const hello = { model: 'scripted', messages: [{ role: 'user', content: 'Say hello please' }] };
@@ -51,7 +60,7 @@ describe('ScriptedModelServer (test stand-in for the model)', () => {
 
   it('serves replies in order, including enqueued ones, computed ones and scripted errors', async () => {
     server = await ScriptedModelServer.start({
-      replies: [(request) => `you said: ${request.body?.messages?.[0].content}`],
+      replies: [(request) => `you said: ${request.body?.messages?.[0].content as string}`],
     });
     server.enqueue({ status: 429, error: { message: 'Rate limit reached', code: 'rate_limit_exceeded' } }, 'third');
     assert.equal((await post(server.url, hello)).json.choices[0].message.content, 'you said: Say hello please');
@@ -78,9 +87,9 @@ describe('ScriptedModelServer (test stand-in for the model)', () => {
 
   it('lists the configured models', async () => {
     server = await ScriptedModelServer.start({ models: ['a-model', 'b-model'] });
-    const json = (await (await fetch(`${server.url}/models`)).json()) as any;
+    const json = (await (await fetch(`${server.url}/models`)).json()) as { data: Array<{ id: string }> };
     assert.deepEqual(
-      json.data.map((model: { id: string }) => model.id),
+      json.data.map((model) => model.id),
       ['a-model', 'b-model'],
     );
   });
@@ -106,9 +115,9 @@ describe('ScriptedModelServer (test stand-in for the model)', () => {
     const root = server.url.replace(/\/v1$/, '');
     await fetch(`${root}/__control/enqueue`, { method: 'POST', body: JSON.stringify(['from afar']) });
     assert.equal((await post(server.url, hello)).json.choices[0].message.content, 'from afar');
-    const recorded = (await (await fetch(`${root}/__control/requests`)).json()) as any[];
+    const recorded = (await (await fetch(`${root}/__control/requests`)).json()) as RecordedRequest[];
     assert.deepEqual(
-      recorded.map((request) => request.body.messages[0].content),
+      recorded.map((request) => request.body?.messages?.[0].content),
       ['Say hello please'],
     );
   });

@@ -38,7 +38,7 @@ async function repairProject(
     assert.deepEqual(await hashTree(copy.root), before, 'the repair must not touch the user files');
     const userPrompts = server.requests
       .filter((r) => r.path.endsWith('/chat/completions'))
-      .map((r) => String(r.body?.messages?.at(-1)?.content ?? ''));
+      .map((r) => (r.body?.messages?.at(-1)?.content as string | undefined) ?? '');
     return { server, events, result, userPrompts };
   } finally {
     await server.close();

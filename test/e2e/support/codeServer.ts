@@ -107,7 +107,9 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   } catch (error) {
     await rm(root, { recursive: true, force: true });
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    throw new Error(`installing ${options.vsix} into code-server failed: ${(stderr || stdout).trim()}`);
+    throw new Error(`installing ${options.vsix} into code-server failed: ${(stderr || stdout).trim()}`, {
+      cause: error,
+    });
   }
 
   const port = await freePort();

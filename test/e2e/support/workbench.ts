@@ -485,7 +485,9 @@ export class Workbench {
         if (await input.isVisible()) await this.page.keyboard.press('Escape');
         await this.page.locator(QUICK_INPUT).waitFor({ state: 'hidden' });
         if (Date.now() > deadline) {
-          throw new Error(shown.length ? `${notFound()}; it lists: ${JSON.stringify(shown)}` : String(error));
+          throw new Error(shown.length ? `${notFound()}; it lists: ${JSON.stringify(shown)}` : String(error), {
+            cause: error,
+          });
         }
       }
     }

@@ -90,7 +90,15 @@ export async function runAdversarial(scenario: string, options: RunOptions): Pro
       '--json',
     );
     if (options.allowNetwork) args.push('--allow-network');
-    const env = { PATH: process.env.PATH ?? '', HOME: home, TMPDIR: tmp, SELF_REPAIR_API_KEY: KEY, ...options.env };
+    const view = process.env.SELF_REPAIR_SANDBOX_VIEW;
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: home,
+      TMPDIR: tmp,
+      SELF_REPAIR_API_KEY: KEY,
+      ...(view ? { SELF_REPAIR_SANDBOX_VIEW: view } : {}),
+      ...options.env,
+    };
     const run = await execa('node', [CLI, ...args], {
       env,
       extendEnv: false,

@@ -70,6 +70,10 @@ describe('self-repair CLI: nothing outlives a repair (signals, a killed CLI)', f
       MODEL,
       '--timeout',
       '600',
+      // The tests' markers are read from the host's temp folder, which bubblewrap's private /tmp hides; what
+      // bubblewrap adds (--die-with-parent, its own PID namespace) is covered by the isolation and adversarial suites.
+      '--sandbox',
+      'off',
     ];
     const child = spawn('node', [CLI, ...args], {
       env: cleanEnv({ TMPDIR: tmp, [tag]: '1' }),

@@ -5,7 +5,7 @@
  */
 
 /** Per process: enough for real test suites, small enough that a runaway allocation fails long before the machine does. */
-export const DEFAULT_MAX_MEMORY_BYTES = 4 * 1024 ** 3;
+export const DEFAULT_MAX_MEMORY_BYTES = 2 * 1024 ** 3;
 /** Tasks (processes and threads) in the cgroup, or processes when counted; test runners with workers stay far below. */
 export const DEFAULT_MAX_PROCESSES = 1024;
 

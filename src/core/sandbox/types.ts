@@ -14,7 +14,7 @@ export interface RunRequest {
   timeoutMs: number;
   /** Combined output beyond this many bytes is dropped (a marker notes the cut). */
   maxOutputBytes?: number;
-  /** Per-process data limit (heap and anonymous memory); default 4 GiB. */
+  /** Per-process data limit (heap and anonymous memory); default 2 GiB. */
   maxMemoryBytes?: number;
   /** Processes (with a cgroup: tasks, threads included) the run may have at once; default 1024. */
   maxProcesses?: number;

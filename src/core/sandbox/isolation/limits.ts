@@ -1,3 +1,5 @@
+import { DEFAULT_MAX_MEMORY_BYTES, DEFAULT_MAX_PROCESSES } from '../limits';
+
 /** Per-process limits applied inside an OS sandbox, so one runaway test cannot take the machine. */
 export interface SandboxLimits {
   /** Data segment (heap and private mappings) of each process, in MiB. */
@@ -6,7 +8,11 @@ export interface SandboxLimits {
   processes: number;
 }
 
-export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = { memoryMB: 2048, processes: 1024 };
+/** The same numbers as every run's own limits (see ../limits.ts), applied again inside the sandbox. */
+export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
+  memoryMB: DEFAULT_MAX_MEMORY_BYTES / 1024 ** 2,
+  processes: DEFAULT_MAX_PROCESSES,
+};
 
 /**
  * `/bin/sh -c` argv that sets the limits and then runs `command`. The command travels as a positional

@@ -218,9 +218,12 @@ class RunCapture {
   }
 
   finish(outcome: Outcome, extra: Partial<RunResult> = {}): RunResult {
-    const { stopReason: _, ...fields } = outcome;
+    const { exitCode, signal, timedOut, cancelled } = outcome;
     return {
-      ...fields,
+      exitCode,
+      ...(signal !== undefined ? { signal } : {}),
+      timedOut,
+      cancelled,
       ...extra,
       output: this.output.text(),
       stdout: this.stdout.text(),

@@ -90,6 +90,8 @@ export async function runAdversarial(scenario: string, options: RunOptions): Pro
       '--json',
     );
     if (options.allowNetwork) args.push('--allow-network');
+    // The tests get only allow-listed variables; the scenario's own are passed by name, as a user would.
+    for (const name of Object.keys(options.env ?? {})) args.push('--env', name);
     const env = { PATH: process.env.PATH ?? '', HOME: home, TMPDIR: tmp, SELF_REPAIR_API_KEY: KEY, ...options.env };
     const run = await execa('node', [CLI, ...args], {
       env,

@@ -26,6 +26,8 @@ export interface ProcessRunnerOptions {
   /** Time between SIGTERM and SIGKILL for the process group. */
   killGraceMs?: number;
   wrap?: WrapCommand;
+  /** Variables of this process the user chose to give the tests, beyond the allow-list (`--env NAME`). */
+  passEnv?: readonly string[];
 }
 
 /**
@@ -37,10 +39,12 @@ export class ProcessRunner implements CommandRunner {
   readonly name = 'process';
   private readonly killGraceMs: number;
   private readonly wrap?: WrapCommand;
+  private readonly passEnv: readonly string[];
 
   constructor(options: ProcessRunnerOptions = {}) {
     this.killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
     this.wrap = options.wrap;
+    this.passEnv = options.passEnv ?? [];
   }
 
   async run(request: RunRequest): Promise<RunResult> {
@@ -63,7 +67,7 @@ export class ProcessRunner implements CommandRunner {
     if (signal?.aborted) return finish({ exitCode: null, timedOut: false, cancelled: true });
 
     const { execa } = await import('execa');
-    const env = sandboxEnv(process.env, request.env);
+    const env = sandboxEnv(process.env, request.env, this.passEnv);
     const argv = this.wrap ? this.wrap({ command, cwd, env }) : { file: '/bin/sh', args: ['-c', command] };
     const subprocess = execa(argv.file, argv.args, {
       cwd,

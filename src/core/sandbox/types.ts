@@ -4,7 +4,7 @@ export interface RunRequest {
   /** Shell command line, run with /bin/sh -c in `cwd`. */
   command: string;
   cwd: string;
-  /** Added to the scrubbed environment. */
+  /** Added to the allow-listed environment (see env.ts); the engine's own variables, not the user's. */
   env?: Record<string, string>;
   /** Whole process tree is killed after this many ms. */
   timeoutMs: number;

@@ -99,7 +99,7 @@ function jsonResult(result: JsonFields, message?: string, isolation?: IsolationK
     durationMs: result.durationMs,
     ...(isolation ? { isolation } : {}),
     ...(result.budget ? { budget: result.budget } : {}),
-    ...(status === 'error' || message ? { message: message ?? result.message } : {}),
+    ...(status === 'error' || message || result.budget ? { message: message ?? result.message } : {}),
   });
 }
 

@@ -3,12 +3,16 @@ import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import {
   DEFAULT_BASE_URL,
+  checkPassedEnv,
   DEFAULT_MODEL,
   describeResult,
+  envNameProblem,
   errorKindOf,
   errorLine,
   isConfigurationError,
   type IsolationKind,
+  isVariableName,
+  MODEL_KEY_NAMES,
   OpenAIModelClient,
   parseSandboxMode,
   parseSetting,
@@ -40,6 +44,9 @@ interface RepairFlags {
   quiet?: boolean;
   sandbox: SandboxMode;
   allowNetwork?: boolean;
+  env: string[];
+  maxTokens: number;
+  maxTime: number;
 }
 
 /** An option's parser for one of the shared whole-number settings: the same limits as the extension's. */
@@ -49,6 +56,21 @@ function wholeNumber(name: WholeNumberSettingName, flag: string) {
     if (typeof parsed !== 'number') throw new InvalidArgumentError(parsed.problem);
     return parsed;
   };
+}
+
+/** `--env NAME`, repeatable: a variable name, never `NAME=value` (the value stays in the user's environment). */
+function collectEnvName(value: string, previous: string[]): string[] {
+  if (!isVariableName(value)) throw new InvalidArgumentError(envNameProblem(value) ?? value);
+  return [...previous, value];
+}
+
+/**
+ * The key is read once into the model client; then it leaves this process's environment, so that no
+ * process started from here inherits it. /proc/<pid>/environ keeps the environment the process started
+ * with, so without an OS sandbox test code of the same user can still read it there (see the README).
+ */
+function forgetModelKeys(env: NodeJS.ProcessEnv): void {
+  for (const name of MODEL_KEY_NAMES) delete env[name];
 }
 
 function parseSandboxFlag(value: string): SandboxMode {
@@ -61,7 +83,7 @@ function parseSandboxFlag(value: string): SandboxMode {
 
 type JsonFields = Pick<
   RepairResult,
-  'status' | 'message' | 'turns' | 'patch' | 'before' | 'after' | 'requests' | 'usage' | 'durationMs'
+  'status' | 'message' | 'turns' | 'patch' | 'before' | 'after' | 'requests' | 'usage' | 'durationMs' | 'budget'
 >;
 
 /** The `--json` object: the documented fields only, `message` when something went wrong. */
@@ -77,7 +99,8 @@ function jsonResult(result: JsonFields, message?: string, isolation?: IsolationK
     usage: result.usage,
     durationMs: result.durationMs,
     ...(isolation ? { isolation } : {}),
-    ...(status === 'error' || message ? { message: message ?? result.message } : {}),
+    ...(result.budget ? { budget: result.budget } : {}),
+    ...(status === 'error' || message || result.budget ? { message: message ?? result.message } : {}),
   });
 }
 
@@ -183,7 +206,15 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
   const projectRoot = await projectFolder(io.cwd, dir);
   const config = resolveModelConfig({ baseUrl: flags.baseUrl, model: flags.model, env: io.env });
   const model = new OpenAIModelClient(config);
-  const isolation = await selectIsolation({ mode: flags.sandbox, network: !!flags.allowNetwork, projectRoot });
+  forgetModelKeys(io.env);
+  const passEnv = checkPassedEnv(flags.env);
+  for (const warning of passEnv.warnings) io.stderr(`warning: ${warning}\n`);
+  const isolation = await selectIsolation({
+    mode: flags.sandbox,
+    network: !!flags.allowNetwork,
+    projectRoot,
+    passEnv: passEnv.names,
+  });
   if (!flags.quiet) io.stderr(`isolation: ${isolation.kind}${isolation.reason ? ` (${isolation.reason})` : ''}\n`);
   const onEvent: ((event: RepairEvent) => void) | undefined = flags.quiet
     ? undefined
@@ -196,6 +227,8 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
       maxTurns: flags.maxTurns,
       candidatesPerTurn: flags.candidates,
       timeoutMs: flags.timeout * 1000,
+      maxTokens: flags.maxTokens,
+      maxTimeMs: flags.maxTime * 1000,
       runner: isolation.runner,
       signal,
       onEvent,
@@ -254,6 +287,24 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       'auto',
     )
     .option('--allow-network', 'let the tests reach the network (off: no network inside the sandbox)')
+    .option(
+      '--env <name>',
+      'pass this variable of your environment to the tests (repeatable); others are not, beyond PATH, HOME, locale and toolchains',
+      collectEnvName,
+      [] as string[],
+    )
+    .option(
+      '--max-tokens <n>',
+      'token budget of the whole repair, prompt and completion (0: none)',
+      wholeNumber('maxTokens', '--max-tokens'),
+      SETTING_LIMITS.maxTokens.default,
+    )
+    .option(
+      '--max-time <seconds>',
+      'time budget of the whole repair (0: none)',
+      wholeNumber('maxTimeSeconds', '--max-time'),
+      SETTING_LIMITS.maxTimeSeconds.default,
+    )
     .option('--apply', 'write the verified patch into the project (default: print it, touch nothing)')
     .option('--json', 'print one JSON object with the outcome on stdout')
     .option('-q, --quiet', 'no progress on stderr')

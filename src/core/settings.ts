@@ -17,6 +17,10 @@ export const SETTING_LIMITS = {
   candidatesPerTurn: { min: 1, max: 16, default: 1 },
   /** Seconds one test run may take. */
   timeoutSeconds: { min: 1, max: 3600, default: 120 },
+  /** Tokens (prompt and completion, all requests) one repair may spend; 0 for no limit. */
+  maxTokens: { min: 0, max: 100_000_000, default: 0 },
+  /** Seconds one whole repair may take; 0 for no limit. */
+  maxTimeSeconds: { min: 0, max: 86_400, default: 0 },
 } as const satisfies Record<string, WholeNumberSetting>;
 
 export type WholeNumberSettingName = keyof typeof SETTING_LIMITS;

@@ -74,7 +74,7 @@ export class RepairRunner extends Disposable {
     const settings = readSettings(target.folder.uri);
     const config = await this.modelConfig(settings);
     if (!config) return undefined;
-    const isolation = await this.isolation(target.folder);
+    const isolation = await this.isolation(target.folder, settings);
     if (!isolation) return undefined;
 
     const controller = new AbortController();
@@ -119,7 +119,7 @@ export class RepairRunner extends Disposable {
     this.statusBar.show(progress);
     this.log.info(
       `Self-repair of ${folder.name}${target.label ? ` (${target.label})` : ''} with ${config.model} at ${config.baseUrl}; ` +
-        `up to ${settings.maxTurns} turns, ${settings.candidatesPerTurn} candidate(s) per turn`,
+        `up to ${settings.maxTurns} turns, ${settings.candidatesPerTurn} candidate(s) per turn${budgetText(settings)}`,
     );
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Self-repair', cancellable: true },
@@ -133,6 +133,8 @@ export class RepairRunner extends Disposable {
             maxTurns: settings.maxTurns,
             candidatesPerTurn: settings.candidatesPerTurn,
             timeoutMs: settings.timeoutMs,
+            maxTokens: settings.maxTokens,
+            maxTimeMs: settings.maxTimeMs,
             runner: isolation.runner,
             focusTests: target.focusTests,
             signal,
@@ -159,14 +161,16 @@ export class RepairRunner extends Disposable {
   }
 
   /** The sandbox the settings ask for, or undefined after saying why there is none (`strict`). */
-  private async isolation(folder: vscode.WorkspaceFolder): Promise<Isolation | undefined> {
+  private async isolation(folder: vscode.WorkspaceFolder, settings: RepairSettings): Promise<Isolation | undefined> {
     const config = vscode.workspace.getConfiguration('selfRepair', folder.uri);
+    for (const warning of settings.envWarnings) this.log.info(`warning: ${warning}`);
     try {
       const mode = parseSandboxMode(config.get('sandbox', 'auto'));
       const isolation = await selectIsolation({
         mode,
         network: config.get('sandbox.network') === true,
         projectRoot: folder.uri.fsPath,
+        passEnv: settings.env,
       });
       this.log.info(`isolation: ${isolation.kind}${isolation.reason ? ` (${isolation.reason})` : ''}`);
       this.statusBar.isolation = isolation.kind;
@@ -232,4 +236,10 @@ export class RepairRunner extends Disposable {
         return;
     }
   }
+}
+
+/** `; budget 10000 tokens, 300 s`, or nothing when there is no budget. */
+function budgetText({ maxTokens, maxTimeMs }: RepairSettings): string {
+  const parts = [maxTokens ? `${maxTokens} tokens` : '', maxTimeMs ? `${maxTimeMs / 1000} s` : ''].filter(Boolean);
+  return parts.length ? `; budget ${parts.join(', ')}` : '';
 }

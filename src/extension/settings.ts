@@ -5,7 +5,7 @@ export const SECTION = 'selfRepair';
 
 /**
  * The settings for one folder. In an untrusted workspace VS Code itself leaves out workspace values
- * of the restricted settings (baseUrl, testCommand), which the manifest declares.
+ * of the restricted settings (baseUrl, testCommand, sandbox, env), which the manifest declares.
  */
 export function readSettings(scope?: vscode.Uri): RepairSettings {
   const config = vscode.workspace.getConfiguration(SECTION, scope);
@@ -16,6 +16,9 @@ export function readSettings(scope?: vscode.Uri): RepairSettings {
     maxTurns: config.get('maxTurns'),
     candidatesPerTurn: config.get('candidatesPerTurn'),
     timeoutSeconds: config.get('timeoutSeconds'),
+    maxTokens: config.get('maxTokens'),
+    maxTimeSeconds: config.get('maxTimeSeconds'),
+    env: config.get('env'),
   });
 }
 

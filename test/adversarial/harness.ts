@@ -90,6 +90,8 @@ export async function runAdversarial(scenario: string, options: RunOptions): Pro
       '--json',
     );
     if (options.allowNetwork) args.push('--allow-network');
+    // The tests get only allow-listed variables; the scenario's own are passed by name, as a user would.
+    for (const name of Object.keys(options.env ?? {})) args.push('--env', name);
     const view = process.env.SELF_REPAIR_SANDBOX_VIEW;
     const env = {
       PATH: process.env.PATH ?? '',

@@ -74,6 +74,9 @@ describe('self-repair CLI: nothing outlives a repair (signals, a killed CLI)', f
       // bubblewrap adds (--die-with-parent, its own PID namespace) is covered by the isolation and adversarial suites.
       '--sandbox',
       'off',
+      // The tag that finds the run's processes, passed to the tests as a user would pass a variable.
+      '--env',
+      tag,
     ];
     const child = spawn('node', [CLI, ...args], {
       env: cleanEnv({ TMPDIR: tmp, [tag]: '1' }),

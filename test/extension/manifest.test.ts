@@ -126,6 +126,9 @@ describe('package.json: what the extension contributes', () => {
     assert.deepEqual(Object.keys(properties).sort(), [
       'selfRepair.baseUrl',
       'selfRepair.candidatesPerTurn',
+      'selfRepair.env',
+      'selfRepair.maxTimeSeconds',
+      'selfRepair.maxTokens',
       'selfRepair.maxTurns',
       'selfRepair.model',
       'selfRepair.sandbox',
@@ -155,6 +158,10 @@ describe('package.json: what the extension contributes', () => {
       maxTurns: 4,
       candidatesPerTurn: 1,
       timeoutMs: 120_000,
+      maxTokens: 0,
+      maxTimeMs: 0,
+      env: [],
+      envWarnings: [],
     });
   });
 
@@ -185,6 +192,7 @@ describe('package.json: what the extension contributes', () => {
     assert.equal(trust.supported, 'limited');
     assert.deepEqual([...trust.restrictedConfigurations].sort(), [
       'selfRepair.baseUrl',
+      'selfRepair.env',
       'selfRepair.sandbox',
       'selfRepair.sandbox.network',
       'selfRepair.testCommand',
@@ -240,6 +248,9 @@ describe('the extension\u2019s pure logic', () => {
       baseUrl: '  ',
       model: ' m ',
       testCommand: 7,
+      maxTokens: -5,
+      maxTimeSeconds: 90.4,
+      env: ['DATABASE_URL', 'OPENAI_API_KEY', 'A=b'],
     });
     assert.deepEqual(odd, {
       baseUrl: undefined,
@@ -248,6 +259,16 @@ describe('the extension\u2019s pure logic', () => {
       maxTurns: 1,
       candidatesPerTurn: 16,
       timeoutMs: 3000,
+      maxTokens: 0,
+      maxTimeMs: 90_000,
+      env: ['DATABASE_URL'],
+      envWarnings: [
+        "selfRepair.env: OPENAI_API_KEY is not passed to the tests: the model's key never reaches them",
+        'selfRepair.env: not a variable name: "A=b"; give a name such as DATABASE_URL (set its value in your environment)',
+      ],
     });
+    assert.deepEqual(normalizeSettings({ env: 'DATABASE_URL' }).envWarnings, [
+      'selfRepair.env must be a list of variable names',
+    ]);
   });
 });

@@ -62,6 +62,18 @@ describe('status bar text from repair events', function () {
     assert.equal(endText({ status: 'unfixed', ...none }), '$(x) Self-repair: not fixed');
   });
 
+  it('names the budget that ended a repair', () => {
+    const none = { candidates: [] };
+    assert.equal(
+      endText({ status: 'unfixed', budget: 'tokens', ...none }),
+      '$(x) Self-repair: not fixed (token budget spent)',
+    );
+    assert.equal(
+      endText({ status: 'unfixed', budget: 'time', ...none }),
+      '$(x) Self-repair: not fixed (time budget spent)',
+    );
+  });
+
   it('tells the notification what is happening now', () => {
     const progress = new RepairProgress({ model: 'scripted-coder', project: 'python-buggy' });
     const lines = fixed.events.map((event) => (progress.apply(event), progress.notification()));

@@ -9,9 +9,13 @@ export interface RepairEnding {
   message: string;
   best?: Candidate;
   errorKind?: RepairResult['errorKind'];
+  budget?: RepairResult['budget'];
 }
 
-export function finishRepair(session: RepairSession, { status, message, best, errorKind }: RepairEnding): RepairResult {
+export function finishRepair(
+  session: RepairSession,
+  { status, message, best, errorKind, budget }: RepairEnding,
+): RepairResult {
   const { baseline, project } = session;
   const ranked = rankCandidates(session.candidates);
   const fixed = status === 'fixed' && best ? best : undefined;
@@ -21,6 +25,7 @@ export function finishRepair(session: RepairSession, { status, message, best, er
     status,
     message,
     ...(errorKind ? { errorKind } : {}),
+    ...(budget ? { budget } : {}),
     turns: session.turns,
     patch: fixed?.patch ?? '',
     changes: fixed?.changes ?? [],

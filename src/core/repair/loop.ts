@@ -9,10 +9,10 @@
 import { errorKindOf, errorLine } from '../errors';
 import { REPAIR_DEFAULTS } from '../settings';
 import { ProcessRunner } from '../sandbox';
-import { decide } from './decide';
+import { decide, rankCandidates } from './decide';
 import { finishRepair, type RepairEnding } from './finish';
 import { prepareRepair } from './prepare';
-import { Cancelled, RepairSession, type LoopSettings } from './session';
+import { BudgetSpent, Cancelled, RepairSession, TimeBudget, type LoopSettings } from './session';
 import { runTurn, type TurnState } from './turn';
 import type { FileChange, RepairOptions, RepairResult } from './types';
 
@@ -23,17 +23,21 @@ export { rankCandidates } from './decide';
 export { STALLED_RUN_ID } from './prepare';
 
 export async function repair(options: RepairOptions): Promise<RepairResult> {
-  const session = new RepairSession(settingsOf(options), options.onEvent);
+  const time = new TimeBudget(options.maxTimeMs ?? 0, options.signal);
+  const session = new RepairSession(settingsOf(options, time.signal), options.onEvent);
   try {
     return finishRepair(session, await repairInSession(session, options));
   } catch (error) {
-    return finishRepair(session, endingFor(error, options.signal));
+    const budget =
+      time.spent && !options.signal?.aborted ? 'time' : error instanceof BudgetSpent ? error.kind : undefined;
+    return finishRepair(session, budget ? budgetEnding(session, budget) : endingFor(error, options.signal));
   } finally {
+    time.dispose();
     await session.project?.sandbox.dispose();
   }
 }
 
-function settingsOf(options: RepairOptions): LoopSettings {
+function settingsOf(options: RepairOptions, signal: AbortSignal | undefined): LoopSettings {
   const candidatesPerTurn = Math.max(1, options.candidatesPerTurn ?? DEFAULTS.candidatesPerTurn);
   return {
     model: options.model,
@@ -44,8 +48,10 @@ function settingsOf(options: RepairOptions): LoopSettings {
     temperature: options.temperature ?? (candidatesPerTurn > 1 ? 0.8 : 0.2),
     verifyConcurrency: options.verifyConcurrency ?? DEFAULTS.verifyConcurrency,
     runner: options.runner ?? new ProcessRunner(),
+    maxTokens: Math.max(0, options.maxTokens ?? 0),
+    maxTimeMs: Math.max(0, options.maxTimeMs ?? 0),
     focusTests: options.focusTests,
-    signal: options.signal,
+    signal,
   };
 }
 
@@ -56,6 +62,7 @@ async function repairInSession(session: RepairSession, options: RepairOptions): 
   const { maxTurns } = session.settings;
   let state: TurnState = { kept: new Map(), failing: task.goal.failing };
   for (let turn = 1; turn <= maxTurns; turn++) {
+    session.checkTokenBudget();
     const verified = await runTurn(session, task, turn, state);
     const decision = decide({
       verified,
@@ -69,6 +76,29 @@ async function repairInSession(session: RepairSession, options: RepairOptions): 
     state = decision.next;
   }
   return { status: 'unfixed', message: `not fixed after ${maxTurns} turn${maxTurns > 1 ? 's' : ''}` };
+}
+
+/**
+ * A spent budget ends the repair as not fixed, unless a candidate was already verified as a fix (the time
+ * budget may stop its siblings' runs): only a verified fix is ever offered.
+ */
+function budgetEnding(session: RepairSession, budget: 'tokens' | 'time'): RepairEnding {
+  const { maxTokens = 0, maxTimeMs = 0 } = session.settings;
+  const spent =
+    budget === 'tokens'
+      ? `token budget spent (${count(session.tokensSpent)} of ${count(maxTokens)} tokens)`
+      : `time budget spent (${count(Math.round(maxTimeMs / 1000))} s)`;
+  const best = rankCandidates(session.candidates)[0];
+  if (best?.fixed) return { status: 'fixed', message: `fixed in ${plural(session.turns)}; ${spent}`, best, budget };
+  return { status: 'unfixed', message: spent, budget };
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function plural(turns: number): string {
+  return `${turns} turn${turns > 1 ? 's' : ''}`;
 }
 
 /** How an error ends the repair: cancelled, a setting the user can fix, or a fault of the engine. */

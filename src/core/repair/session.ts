@@ -2,7 +2,7 @@ import type { ChatResponse, ModelClient, TokenUsage } from '../model/types';
 import type { CommandRunner } from '../sandbox/types';
 import type { TestReport } from '../testing/types';
 import type { ProjectSetup } from './prepare';
-import type { Candidate, RepairEvent, RequestRecord } from './types';
+import type { BudgetKind, Candidate, RepairEvent, RequestRecord } from './types';
 
 /** The options of one repair with every default filled in. */
 export interface LoopSettings {
@@ -13,13 +13,52 @@ export interface LoopSettings {
   temperature: number;
   verifyConcurrency: number;
   runner: CommandRunner;
+  /** Tokens the repair may spend; 0 or absent for no limit. */
+  maxTokens?: number;
+  /** Wall time of the whole repair; 0 or absent for no limit. */
+  maxTimeMs?: number;
   /** Only these tests need to pass (others must still not regress); undefined or empty for all. */
   focusTests?: string[];
+  /** The caller's cancel, joined with the time budget's. */
   signal?: AbortSignal;
 }
 
 /** Thrown when the caller's signal ends the repair between two steps. */
 export class Cancelled extends Error {}
+
+/** Thrown at a stage boundary when a budget is spent. */
+export class BudgetSpent extends Error {
+  constructor(readonly kind: BudgetKind) {
+    super(`${kind} budget spent`);
+  }
+}
+
+/**
+ * The wall-time budget: when it runs out, its signal aborts what is in flight (a model request, a test
+ * run), and the next stage boundary ends the repair.
+ */
+export class TimeBudget {
+  private readonly controller = new AbortController();
+  private readonly timer?: NodeJS.Timeout;
+  readonly signal?: AbortSignal;
+
+  constructor(
+    readonly maxTimeMs: number,
+    callerSignal?: AbortSignal,
+  ) {
+    if (maxTimeMs > 0) this.timer = setTimeout(() => this.controller.abort(), maxTimeMs);
+    const signals = [callerSignal, maxTimeMs > 0 ? this.controller.signal : undefined].filter((s) => !!s);
+    this.signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+  }
+
+  get spent(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+}
 
 /**
  * What one repair has done so far, shared by its stages: the project it set up, the baseline run,
@@ -52,6 +91,16 @@ export class RepairSession {
 
   checkCancelled(): void {
     if (this.settings.signal?.aborted) throw new Cancelled();
+  }
+
+  get tokensSpent(): number {
+    return this.usage.promptTokens + this.usage.completionTokens;
+  }
+
+  /** Before a turn asks for more: a spent token budget ends the repair here. */
+  checkTokenBudget(): void {
+    const maxTokens = this.settings.maxTokens ?? 0;
+    if (maxTokens > 0 && this.tokensSpent >= maxTokens) throw new BudgetSpent('tokens');
   }
 
   requestStarted(): void {

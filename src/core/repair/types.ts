@@ -15,6 +15,10 @@ export interface RepairOptions {
   candidatesPerTurn?: number;
   /** Per test run; the whole process tree is killed after it (default 120 s). */
   timeoutMs?: number;
+  /** Tokens (prompt and completion, all requests) the repair may spend; 0 or absent for no limit. */
+  maxTokens?: number;
+  /** Wall time of the whole repair; 0 or absent for no limit. */
+  maxTimeMs?: number;
   /** Only these test ids need to pass (others must still not regress). */
   focusTests?: string[];
   /** How test commands are isolated; the plain process-group runner by default. */
@@ -35,6 +39,9 @@ export interface RequestRecord extends TokenUsage {
 }
 
 export type RepairStatus = 'fixed' | 'unfixed' | 'error' | 'cancelled';
+
+/** The budget that ended a repair. */
+export type BudgetKind = 'tokens' | 'time';
 
 export interface PassFail {
   passed: number;
@@ -74,6 +81,8 @@ export interface RepairResult {
   message: string;
   /** With status `error`: what went wrong, for the host to act on (see `isConfigurationError`). */
   errorKind?: ErrorKind;
+  /** Set when a budget (`maxTokens`, `maxTimeMs`) ended the repair. */
+  budget?: BudgetKind;
   turns: number;
   /** The verified fix (best candidate) as a unified diff; empty unless fixed. */
   patch: string;

@@ -1,5 +1,14 @@
 export * from './types';
-export { sandboxEnv, isSecretName } from './env';
+export {
+  sandboxEnv,
+  checkPassedEnv,
+  envNameProblem,
+  isAllowedName,
+  isModelKeyName,
+  isVariableName,
+  MODEL_KEY_NAMES,
+  type PassedEnv,
+} from './env';
 export {
   ProcessRunner,
   DEFAULT_MAX_OUTPUT_BYTES,

@@ -41,6 +41,8 @@ export interface ProcessRunnerOptions {
   wrap?: Wrap;
   /** Use a pids cgroup per run where one can be made (default true); false forces the counting fallback. */
   useCgroup?: boolean;
+  /** Variables of this process the user chose to give the tests, beyond the allow-list (`--env NAME`). */
+  passEnv?: readonly string[];
 }
 
 type StopReason = 'timeout' | 'cancel' | 'processes';
@@ -57,11 +59,13 @@ export class ProcessRunner implements CommandRunner {
   private readonly killGraceMs: number;
   private readonly wrap: Wrap | undefined;
   private readonly useCgroup: boolean;
+  private readonly passEnv: readonly string[];
 
   constructor(options: ProcessRunnerOptions = {}) {
     this.killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
     this.wrap = options.wrap;
     this.useCgroup = options.useCgroup ?? true;
+    this.passEnv = options.passEnv ?? [];
   }
 
   async run(request: RunRequest): Promise<RunResult> {
@@ -73,7 +77,7 @@ export class ProcessRunner implements CommandRunner {
     const maxProcesses = request.maxProcesses ?? DEFAULT_MAX_PROCESSES;
     const tracking = RunTracking.start({ maxProcesses, useCgroup: this.useCgroup });
     try {
-      const env = sandboxEnv(process.env, { ...request.env, ...tracking.env });
+      const env = sandboxEnv(process.env, { ...request.env, ...tracking.env }, this.passEnv);
       const argv = this.argv(request, env, tracking);
       const { execa } = await import('execa');
       const subprocess = startSubprocess(execa, argv, request.cwd, env);

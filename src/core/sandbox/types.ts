@@ -6,7 +6,7 @@ export interface RunRequest {
   /** Shell command line, run with /bin/sh -c in `cwd`. */
   command: string;
   cwd: string;
-  /** Added to the scrubbed environment. */
+  /** Added to the allow-listed environment (see env.ts); the engine's own variables, not the user's. */
   env?: Record<string, string>;
   /** Folders outside `cwd` the command must be able to write (e.g. where a reporter writes its report). */
   writable?: string[];

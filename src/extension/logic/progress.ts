@@ -17,9 +17,16 @@ export function endState(result: Pick<RepairResult, 'status' | 'candidates'>): E
   return result.status;
 }
 
-export function endText(result: Pick<RepairResult, 'status' | 'candidates'>): string {
-  return END_TEXT[endState(result)];
+export function endText(result: Pick<RepairResult, 'status' | 'candidates' | 'budget'>): string {
+  const state = endState(result);
+  if (state === 'unfixed' && result.budget) return `${END_TEXT.unfixed} (${BUDGET_TEXT[result.budget]})`;
+  return END_TEXT[state];
 }
+
+const BUDGET_TEXT: Record<NonNullable<RepairResult['budget']>, string> = {
+  tokens: 'token budget spent',
+  time: 'time budget spent',
+};
 
 /**
  * What a running repair has done so far, folded from the engine's events: the status bar, the

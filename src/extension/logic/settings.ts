@@ -1,4 +1,4 @@
-import { clampSetting } from '../../core';
+import { checkPassedEnv, clampSetting } from '../../core';
 
 /** The `selfRepair.*` settings, checked and in the units the engine takes. */
 export interface RepairSettings {
@@ -10,6 +10,14 @@ export interface RepairSettings {
   maxTurns: number;
   candidatesPerTurn: number;
   timeoutMs: number;
+  /** Token budget of one repair; 0 for none. */
+  maxTokens: number;
+  /** Time budget of one repair; 0 for none. */
+  maxTimeMs: number;
+  /** Variables of VS Code's environment passed to the tests beyond the allow-list. */
+  env: string[];
+  /** What was wrong with `selfRepair.env`, one line each (for the log). */
+  envWarnings: string[];
 }
 
 export interface RawSettings {
@@ -19,6 +27,9 @@ export interface RawSettings {
   maxTurns?: unknown;
   candidatesPerTurn?: unknown;
   timeoutSeconds?: unknown;
+  maxTokens?: unknown;
+  maxTimeSeconds?: unknown;
+  env?: unknown;
 }
 
 /** Values as the settings hold them (hand-edited JSON may hold anything) → what a repair runs with. */
@@ -30,7 +41,17 @@ export function normalizeSettings(raw: RawSettings): RepairSettings {
     maxTurns: clampSetting('maxTurns', raw.maxTurns),
     candidatesPerTurn: clampSetting('candidatesPerTurn', raw.candidatesPerTurn),
     timeoutMs: clampSetting('timeoutSeconds', raw.timeoutSeconds) * 1000,
+    maxTokens: clampSetting('maxTokens', raw.maxTokens),
+    maxTimeMs: clampSetting('maxTimeSeconds', raw.maxTimeSeconds) * 1000,
+    ...passedEnv(raw.env),
   };
+}
+
+function passedEnv(value: unknown): { env: string[]; envWarnings: string[] } {
+  if (value === undefined || value === null) return { env: [], envWarnings: [] };
+  if (!Array.isArray(value)) return { env: [], envWarnings: ['selfRepair.env must be a list of variable names'] };
+  const { names, warnings } = checkPassedEnv(value);
+  return { env: names, envWarnings: warnings.map((w) => `selfRepair.env: ${w}`) };
 }
 
 function text(value: unknown): string | undefined {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as os from 'node:os';
-import { ProcessRunner, sandboxEnv } from '../../../src/core/sandbox';
+import { checkPassedEnv, envNameProblem, ProcessRunner, sandboxEnv } from '../../../src/core/sandbox';
 
 describe('sandboxEnv', () => {
   const base = {
@@ -22,19 +22,66 @@ describe('sandboxEnv', () => {
     UNSET: undefined,
   };
 
-  it('drops the model key and other secrets but keeps ordinary variables', () => {
-    const env = sandboxEnv(base);
+  it('passes only allow-listed variables: no model key, no secret with an innocent name', () => {
+    const env = sandboxEnv({
+      ...base,
+      DATABASE_URL: 'postgres://u:pw@h/db',
+      GH_PAT: 'ghp_secret',
+      LC_ALL: 'C.UTF-8',
+      VIRTUAL_ENV: '/p/.venv',
+      GOPATH: '/go',
+      NODE_OPTIONS: '--require /tmp/preload.js',
+      SSH_AUTH_SOCK: '/run/user/1000/ssh',
+    });
     assert.deepEqual(Object.keys(env).sort(), [
       'FORCE_COLOR',
+      'GOPATH',
       'HOME',
-      'KEYBOARD_LAYOUT',
       'LANG',
+      'LC_ALL',
       'NO_COLOR',
       'PATH',
       'PYTHONDONTWRITEBYTECODE',
       'PYTHONUNBUFFERED',
+      'VIRTUAL_ENV',
     ]);
     assert.equal(env.PATH, '/usr/bin:/bin');
+  });
+
+  it('passes the variables the user names, but never the model key', () => {
+    const env = sandboxEnv({ ...base, DATABASE_URL: 'postgres://u:pw@h/db', GH_PAT: 'ghp_secret' }, undefined, [
+      'DATABASE_URL',
+      'SELF_REPAIR_API_KEY',
+      'openai_api_key',
+      'OPENAI_API_KEY',
+      'NOT_SET',
+    ]);
+    assert.equal(env.DATABASE_URL, 'postgres://u:pw@h/db');
+    assert.equal(env.GH_PAT, undefined);
+    assert.equal(env.SELF_REPAIR_API_KEY, undefined);
+    assert.equal(env.OPENAI_API_KEY, undefined);
+    assert.equal('NOT_SET' in env, false);
+  });
+
+  it('keeps a NODE_OPTIONS the user passes before the adapter\u2019s own', () => {
+    const env = sandboxEnv({ NODE_OPTIONS: '--max-old-space-size=512' }, { NODE_OPTIONS: '--test-reporter=x' }, [
+      'NODE_OPTIONS',
+    ]);
+    assert.equal(env.NODE_OPTIONS, '--max-old-space-size=512 --test-reporter=x');
+    assert.equal(sandboxEnv({ NODE_OPTIONS: '--require evil' }).NODE_OPTIONS, undefined);
+  });
+
+  it('checks the names a user passes: bad names and the model key in one line each', () => {
+    const checked = checkPassedEnv(['DATABASE_URL', 'DATABASE_URL', 'A=b', 7, 'SELF_REPAIR_API_KEY']);
+    assert.deepEqual(checked.names, ['DATABASE_URL']);
+    assert.equal(checked.warnings.length, 3);
+    assert.match(checked.warnings[0]!, /not a variable name: "A=b".*set its value in your environment/);
+    assert.match(checked.warnings[1]!, /not a variable name: 7/);
+    assert.match(
+      checked.warnings[2]!,
+      /SELF_REPAIR_API_KEY is not passed to the tests: the model's key never reaches them/,
+    );
+    assert.equal(envNameProblem('GH_PAT'), undefined);
   });
 
   it('asks for plain, unbuffered output', () => {
@@ -53,12 +100,14 @@ describe('sandboxEnv', () => {
 });
 
 describe('environment of a command run by ProcessRunner', () => {
-  const names = ['SELF_REPAIR_API_KEY', 'OPENAI_API_KEY'] as const;
+  const names = ['SELF_REPAIR_API_KEY', 'OPENAI_API_KEY', 'DATABASE_URL', 'GH_PAT'] as const;
   const saved = names.map((name) => process.env[name]);
 
   before(() => {
     process.env.SELF_REPAIR_API_KEY = 'sk-parent-self-repair-secret';
     process.env.OPENAI_API_KEY = 'sk-parent-openai-secret';
+    process.env.DATABASE_URL = 'postgres://u:pw@h/db';
+    process.env.GH_PAT = 'ghp_parent_secret';
   });
   after(() => {
     names.forEach((name, i) => {
@@ -73,5 +122,18 @@ describe('environment of a command run by ProcessRunner', () => {
     assert.doesNotMatch(result.output, /SELF_REPAIR_API_KEY|OPENAI_API_KEY|sk-parent/);
     assert.match(result.output, /^NO_COLOR=1$/m);
     assert.match(result.output, /^PATH=/m);
+  });
+
+  it('has neither DATABASE_URL nor GH_PAT, in the command or in its children, unless passed by name', async () => {
+    const command = 'env; sh -c env';
+    const plain = await new ProcessRunner().run({ command, cwd: os.tmpdir(), timeoutMs: 30_000 });
+    assert.doesNotMatch(plain.output, /DATABASE_URL|GH_PAT|pw@h|ghp_parent/);
+    const passed = await new ProcessRunner({ passEnv: ['DATABASE_URL', 'SELF_REPAIR_API_KEY'] }).run({
+      command,
+      cwd: os.tmpdir(),
+      timeoutMs: 30_000,
+    });
+    assert.equal(passed.output.match(/^DATABASE_URL=postgres:\/\/u:pw@h\/db$/gm)?.length, 2, passed.output);
+    assert.doesNotMatch(passed.output, /GH_PAT|SELF_REPAIR_API_KEY|sk-parent/);
   });
 });

@@ -20,6 +20,8 @@ export interface IsolationOptions {
   writable?: string[];
   limits?: Partial<SandboxLimits>;
   killGraceMs?: number;
+  /** Variables the user chose to give the tests beyond the allow-list (`--env NAME`, `selfRepair.env`). */
+  passEnv?: readonly string[];
   /** For tests and unusual installs: the bubblewrap executable (default: `bwrap` on PATH). */
   bwrap?: string;
   platform?: NodeJS.Platform;
@@ -74,7 +76,7 @@ async function strongestAvailable(options: IsolationOptions): Promise<Found> {
 }
 
 function runnerWith(options: IsolationOptions, wrap?: WrapCommand): CommandRunner {
-  return new ProcessRunner({ killGraceMs: options.killGraceMs, wrap });
+  return new ProcessRunner({ killGraceMs: options.killGraceMs, wrap, passEnv: options.passEnv });
 }
 
 /** `auto`, `strict` or `off` from a flag or a setting; anything else is a one-line error. */

@@ -39,6 +39,7 @@ interface RepairFlags {
   quiet?: boolean;
   sandbox: SandboxMode;
   allowNetwork?: boolean;
+  allowTestEdits?: boolean;
 }
 
 /** An option's parser for one of the shared whole-number settings: the same limits as the extension's. */
@@ -61,7 +62,8 @@ function parseSandboxFlag(value: string): SandboxMode {
 type JsonFields = Pick<
   RepairResult,
   'status' | 'message' | 'turns' | 'patch' | 'before' | 'after' | 'requests' | 'usage' | 'durationMs'
->;
+> &
+  Partial<Pick<RepairResult, 'testEdits' | 'warnings'>>;
 
 /** The `--json` object: the documented fields only, `message` when something went wrong. */
 function jsonResult(result: JsonFields, message?: string, isolation?: IsolationKind): string {
@@ -75,6 +77,8 @@ function jsonResult(result: JsonFields, message?: string, isolation?: IsolationK
     requests: result.requests,
     usage: result.usage,
     durationMs: result.durationMs,
+    ...(result.testEdits?.length ? { testEdits: result.testEdits } : {}),
+    ...(result.warnings?.length ? { warnings: result.warnings } : {}),
     ...(isolation ? { isolation } : {}),
     ...(status === 'error' || message ? { message: message ?? result.message } : {}),
   });
@@ -151,6 +155,8 @@ function printOutcome(
   if (flags.quiet && flags.json) return;
   const lead = result.status === 'error' || result.status === 'cancelled' ? 'error: ' : '';
   io.stderr(`${lead}${describeResult(result).line}\n`);
+  for (const warning of result.warnings ?? []) io.stderr(`warning: ${warning}\n`);
+  if (result.testEdits?.length) io.stderr(`this patch edits tests: ${result.testEdits.join(', ')}\n`);
   if (applyError) io.stderr(`error: ${applyError}\n`);
   else if (result.status === 'fixed' && result.patch) {
     io.stderr(
@@ -192,6 +198,7 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
       maxTurns: flags.maxTurns,
       candidatesPerTurn: flags.candidates,
       timeoutMs: flags.timeout * 1000,
+      allowTestEdits: !!flags.allowTestEdits,
       runner: isolation.runner,
       signal,
       onEvent,
@@ -250,6 +257,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       'auto',
     )
     .option('--allow-network', 'let the tests reach the network (off: no network inside the sandbox)')
+    .option(
+      '--allow-test-edits',
+      'let this run edit test files (never the runner configuration); such edits are listed',
+    )
     .option('--apply', 'write the verified patch into the project (default: print it, touch nothing)')
     .option('--json', 'print one JSON object with the outcome on stdout')
     .option('-q, --quiet', 'no progress on stderr')

@@ -21,7 +21,7 @@ const REJECTED: Array<[string, string, RegExp]> = [
   ['pytest-plugin-module-only', 'python-pyproject', /imports pytest in code under test|defines a pytest hook/],
   ['pyproject-deselect', 'python-pyproject', /pyproject\.toml, test configuration; how the tests run is locked/],
   ['pytest-ini-deselect', 'python-buggy', /pytest\.ini, test configuration; how the tests run is locked/],
-  ['conftest-hook', 'python-buggy', /conftest\.py, test configuration/],
+  ['conftest-hook', 'python-buggy', /conftest\.py(, test configuration|; tests are read-only)/],
   ['sitecustomize', 'python-buggy', /adds sitecustomize\.py, a file loaded before the tests/],
   ['junit-rewrite-atexit', 'python-buggy', /rewrites the test report at exit \(atexit/],
   ['junit-rewrite-hidden', 'python-buggy', /the test report disagrees with the runner: .* exited with 1/],

@@ -30,6 +30,9 @@ export interface ScreenVerdict {
 const STARTUP_FILE =
   /(?:^|\/)(?:sitecustomize\.py|usercustomize\.py|[^/]+\.pth|\.pythonrc\.py|\.npmrc|\.yarnrc(?:\.yml)?|\.pnpmfile\.c?js|\.env)$/;
 
+/** Installed packages: whatever lies there loads with the test runner (and they are the user's own folders). */
+const DEPENDENCY_FOLDER = /(?:^|\/)(?:node_modules|\.venv|venv|site-packages|dist-packages)\//;
+
 export function screenChanges(changes: readonly ScreenedChange[], options: ScreenOptions): ScreenVerdict {
   const testEdits: string[] = [];
   for (const change of changes) {
@@ -52,6 +55,7 @@ export function screenChanges(changes: readonly ScreenedChange[], options: Scree
 
 /** Why a change to this path is refused, 'test edit' for an allowed test edit, undefined when it may go ahead. */
 function refusePath(change: ScreenedChange, file: string, options: ScreenOptions): string | undefined {
+  if (DEPENDENCY_FOLDER.test(file)) return `candidate writes ${file}, inside installed dependencies; refused`;
   if (STARTUP_FILE.test(file)) return `candidate adds ${file}, a file loaded before the tests start; refused`;
   if (path.posix.basename(file) === 'package.json') {
     const fields = changedPackageFields(change.before, change.after);

@@ -22,6 +22,8 @@ describe('integrity screen', () => {
     ['a snapshot', edit('src/__snapshots__/a.snap', 'a', 'b'), js, /fixture or snapshot/],
     ['a fixture', edit('tests/fixtures/data.json', '1', '2'), py, /fixture or snapshot/],
     ['a .pth file', edit('lib/hook.pth', '', 'import x\n', true), py, /hook\.pth, a file loaded before/],
+    ['a file in node_modules', edit('node_modules/x/index.js', '', 'x\n', true), js, /inside installed dependencies/],
+    ['a file in .venv', edit('.venv/lib/site-packages/x.py', '', 'x\n', true), py, /inside installed dependencies/],
     ['usercustomize.py', edit('usercustomize.py', '', 'x=1\n', true), py, /usercustomize\.py/],
     [
       'package.json scripts',

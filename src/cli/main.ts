@@ -47,6 +47,7 @@ interface RepairFlags {
   env: string[];
   maxTokens: number;
   maxTime: number;
+  allowTestEdits?: boolean;
 }
 
 /** An option's parser for one of the shared whole-number settings: the same limits as the extension's. */
@@ -84,7 +85,8 @@ function parseSandboxFlag(value: string): SandboxMode {
 type JsonFields = Pick<
   RepairResult,
   'status' | 'message' | 'turns' | 'patch' | 'before' | 'after' | 'requests' | 'usage' | 'durationMs' | 'budget'
->;
+> &
+  Partial<Pick<RepairResult, 'testEdits' | 'warnings'>>;
 
 /** The `--json` object: the documented fields only, `message` when something went wrong. */
 function jsonResult(result: JsonFields, message?: string, isolation?: IsolationKind): string {
@@ -98,6 +100,8 @@ function jsonResult(result: JsonFields, message?: string, isolation?: IsolationK
     requests: result.requests,
     usage: result.usage,
     durationMs: result.durationMs,
+    ...(result.testEdits?.length ? { testEdits: result.testEdits } : {}),
+    ...(result.warnings?.length ? { warnings: result.warnings } : {}),
     ...(isolation ? { isolation } : {}),
     ...(result.budget ? { budget: result.budget } : {}),
     ...(status === 'error' || message || result.budget ? { message: message ?? result.message } : {}),
@@ -178,6 +182,8 @@ function printOutcome(
   if (flags.quiet && flags.json) return;
   const lead = result.status === 'error' || result.status === 'cancelled' ? 'error: ' : '';
   io.stderr(`${lead}${describeResult(result).line}\n`);
+  for (const warning of result.warnings ?? []) io.stderr(`warning: ${warning}\n`);
+  if (result.testEdits?.length) io.stderr(`this patch edits tests: ${result.testEdits.join(', ')}\n`);
   if (applyError) io.stderr(`error: ${applyError}\n`);
   else if (result.status === 'fixed' && result.patch) {
     io.stderr(
@@ -229,6 +235,7 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
       timeoutMs: flags.timeout * 1000,
       maxTokens: flags.maxTokens,
       maxTimeMs: flags.maxTime * 1000,
+      allowTestEdits: !!flags.allowTestEdits,
       runner: isolation.runner,
       signal,
       onEvent,
@@ -304,6 +311,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       'time budget of the whole repair (0: none)',
       wholeNumber('maxTimeSeconds', '--max-time'),
       SETTING_LIMITS.maxTimeSeconds.default,
+    )
+    .option(
+      '--allow-test-edits',
+      'let this run edit test files (never the runner configuration); such edits are listed',
     )
     .option('--apply', 'write the verified patch into the project (default: print it, touch nothing)')
     .option('--json', 'print one JSON object with the outcome on stdout')

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import {
+  type Candidate,
   errorLine,
   type Isolation,
   IsolationError,
@@ -135,6 +136,7 @@ export class RepairRunner extends Disposable {
             timeoutMs: settings.timeoutMs,
             maxTokens: settings.maxTokens,
             maxTimeMs: settings.maxTimeMs,
+            allowTestEdits: vscode.workspace.getConfiguration('selfRepair', folder.uri).get('allowTestEdits') === true,
             runner: isolation.runner,
             focusTests: target.focusTests,
             signal,
@@ -211,12 +213,15 @@ export class RepairRunner extends Disposable {
 
   private async conclude(folder: vscode.WorkspaceFolder, result: RepairResult): Promise<void> {
     switch (endState(result)) {
-      case 'fixed':
-        await this.review.start(
-          folder,
-          result.candidates.filter((c) => c.fixed),
-        );
+      case 'fixed': {
+        const shown = await confirmedCandidates(result.candidates.filter((c) => c.fixed));
+        if (shown.length) await this.review.start(folder, shown);
+        else
+          void vscode.window.showInformationMessage(
+            'Self-repair: candidates that edit tests not shown; your files are unchanged.',
+          );
         return;
+      }
       case 'nothing':
         void vscode.window.showInformationMessage(`Self-repair: ${result.message}.`);
         return;
@@ -242,4 +247,25 @@ export class RepairRunner extends Disposable {
 function budgetText({ maxTokens, maxTimeMs }: RepairSettings): string {
   const parts = [maxTokens ? `${maxTokens} tokens` : '', maxTimeMs ? `${maxTimeMs / 1000} s` : ''].filter(Boolean);
   return parts.length ? `; budget ${parts.join(', ')}` : '';
+}
+
+/**
+ * The verified candidates the user agrees to see: one that edits tests is offered only after a modal
+ * confirmation naming the test files; a candidate flagged as special-casing the test says so first.
+ */
+async function confirmedCandidates(fixed: Candidate[]): Promise<Candidate[]> {
+  const testFiles = [...new Set(fixed.flatMap((c) => c.testEdits ?? []))];
+  let shown = fixed;
+  if (testFiles.length) {
+    const show = 'Show Them';
+    const choice = await vscode.window.showWarningMessage(
+      `Self-repair: some candidates edit tests: ${testFiles.join(', ')}. Show those candidates?`,
+      { modal: true },
+      show,
+    );
+    if (choice !== show) shown = fixed.filter((c) => !c.testEdits?.length);
+  }
+  const flags = shown[0]?.flags ?? [];
+  if (flags.length) void vscode.window.showWarningMessage(`Self-repair: ${flags.join('; ')}`);
+  return shown;
 }

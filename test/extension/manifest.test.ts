@@ -124,6 +124,7 @@ describe('package.json: what the extension contributes', () => {
   it('gives every setting a scope and a markdownDescription', () => {
     const properties = configuration.properties;
     assert.deepEqual(Object.keys(properties).sort(), [
+      'selfRepair.allowTestEdits',
       'selfRepair.baseUrl',
       'selfRepair.candidatesPerTurn',
       'selfRepair.env',
@@ -145,8 +146,12 @@ describe('package.json: what the extension contributes', () => {
     assert.equal(properties['selfRepair.testCommand']!.scope, 'resource');
     // The sandbox is on, without network, unless the user says otherwise.
     assert.deepEqual(
-      [properties['selfRepair.sandbox']!.default, properties['selfRepair.sandbox.network']!.default],
-      ['auto', false],
+      [
+        properties['selfRepair.sandbox']!.default,
+        properties['selfRepair.sandbox.network']!.default,
+        properties['selfRepair.allowTestEdits']!.default,
+      ],
+      ['auto', false, false],
     );
     const defaults = Object.fromEntries(
       Object.entries(properties).map(([key, s]) => [key.replace('selfRepair.', ''), s.default]),
@@ -191,6 +196,7 @@ describe('package.json: what the extension contributes', () => {
     const trust = manifest.capabilities.untrustedWorkspaces;
     assert.equal(trust.supported, 'limited');
     assert.deepEqual([...trust.restrictedConfigurations].sort(), [
+      'selfRepair.allowTestEdits',
       'selfRepair.baseUrl',
       'selfRepair.env',
       'selfRepair.sandbox',

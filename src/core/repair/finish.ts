@@ -29,6 +29,8 @@ export function finishRepair(
     turns: session.turns,
     patch: fixed?.patch ?? '',
     changes: fixed?.changes ?? [],
+    ...(fixed?.testEdits?.length ? { testEdits: fixed.testEdits } : {}),
+    ...(fixed?.flags?.length ? { warnings: fixed.flags } : {}),
     explanation: (best ?? ranked[0])?.explanation,
     before: passFail(baseline),
     after: passFail(after),

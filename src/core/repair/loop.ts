@@ -44,6 +44,7 @@ function settingsOf(options: RepairOptions, signal: AbortSignal | undefined): Lo
     maxTurns: options.maxTurns ?? DEFAULTS.maxTurns,
     candidatesPerTurn,
     timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+    allowTestEdits: options.allowTestEdits ?? false,
     // Several candidates are worth asking for only when they can differ.
     temperature: options.temperature ?? (candidatesPerTurn > 1 ? 0.8 : 0.2),
     verifyConcurrency: options.verifyConcurrency ?? DEFAULTS.verifyConcurrency,

@@ -3,6 +3,7 @@
  * A repair starts from it, and so does a plain test run in a host.
  */
 import { errorKindOf, errorLine } from '../errors';
+import { JudgeSnapshot } from '../integrity/judge';
 import { createSandbox, ProcessRunner } from '../sandbox';
 import type { CommandRunner, Sandbox } from '../sandbox/types';
 import { runTests, selectAdapter, type FrameworkAdapter } from '../testing';
@@ -21,6 +22,8 @@ export interface ProjectSetup {
   command: string;
   /** The base copy; each candidate runs in its own clone of it. */
   sandbox: Sandbox;
+  /** The protected files as they were before any run; written again into each candidate's copy. */
+  judge?: JudgeSnapshot;
 }
 
 export interface TestRunLimits {
@@ -131,6 +134,7 @@ export async function prepareRepair(
     return { ending: { status: 'error', message: errorLine(error), errorKind: errorKindOf(error, 'test-command') } };
   }
   session.project = project;
+  project.judge = await JudgeSnapshot.take(project.sandbox.root, project.adapter);
   session.checkCancelled();
 
   session.emit({ type: 'baseline-started', command: project.command, framework: project.adapter.label });

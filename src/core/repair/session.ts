@@ -10,6 +10,7 @@ export interface LoopSettings {
   maxTurns: number;
   candidatesPerTurn: number;
   timeoutMs: number;
+  allowTestEdits?: boolean;
   temperature: number;
   verifyConcurrency: number;
   runner: CommandRunner;

@@ -19,6 +19,8 @@ export interface RepairOptions {
   maxTokens?: number;
   /** Wall time of the whole repair; 0 or absent for no limit. */
   maxTimeMs?: number;
+  /** Let candidates edit existing test files (never the runner's configuration); such files are listed in `testEdits`. */
+  allowTestEdits?: boolean;
   /** Only these test ids need to pass (others must still not regress). */
   focusTests?: string[];
   /** How test commands are isolated; the plain process-group runner by default. */
@@ -67,8 +69,12 @@ export interface Candidate {
   changes: FileChange[];
   /** Unified diff of `changes`. */
   patch: string;
-  /** Set when the candidate never reached the tests (no edits, bad match, syntax error, test edit). */
+  /** Set when the candidate never reached the tests (no edits, bad match, syntax error, test edit) or its report was not the runner's. */
   rejected?: string;
+  /** Test files the candidate edits, when the run allows test edits. */
+  testEdits?: string[];
+  /** Warnings about a passing candidate, e.g. that it may only special-case the failing test's values. */
+  flags?: string[];
   report?: TestReport;
   /** Tests that passed before the repair and fail with this candidate. */
   regressions: string[];
@@ -87,6 +93,10 @@ export interface RepairResult {
   /** The verified fix (best candidate) as a unified diff; empty unless fixed. */
   patch: string;
   changes: FileChange[];
+  /** Test files the fix edits (only with `allowTestEdits`). */
+  testEdits?: string[];
+  /** Warnings about the fix, e.g. "this fix may only make the test pass (...)". */
+  warnings?: string[];
   explanation?: string;
   before: PassFail;
   after: PassFail;

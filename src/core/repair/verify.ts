@@ -2,6 +2,7 @@
  * Verifying one candidate: its edits applied in memory, checked to parse, then the tests run in a
  * clone of the base copy. A candidate that never reaches the tests is rejected with a reason.
  */
+import { findSpecialCasing, reportDisagreement, screenChanges } from '../integrity';
 import { applyEdits, parseReply, PatchError, unifiedDiff, type Edit, type FileChanges } from '../patch';
 import { cloneSandbox } from '../sandbox';
 import { findSyntaxProblems, formatSyntaxProblems, languageForFile, replaceFunctionDefinition } from '../syntax';
@@ -42,7 +43,7 @@ export async function verifyCandidate(
   };
   let applied: AppliedEdits;
   try {
-    applied = await applyReply(parsed.edits, task.code, kept, input.focusFiles);
+    applied = await applyReply(parsed.edits, task.code, kept, input.focusFiles, !!session.settings.allowTestEdits);
   } catch (error) {
     if (!(error instanceof PatchError)) throw error;
     candidate.rejected = error.message;
@@ -50,17 +51,44 @@ export async function verifyCandidate(
   }
   candidate.changes = await changesFromOriginals(new Map([...applied.onto, ...applied.edited]), task.code);
   candidate.patch = unifiedDiff(candidate.changes);
+  const verdict = screenChanges(candidate.changes, {
+    isTestFile: task.code.isTestFile,
+    allowTestEdits: session.settings.allowTestEdits,
+  });
+  if (verdict.testEdits.length) candidate.testEdits = verdict.testEdits;
+  if (verdict.rejected) {
+    candidate.rejected = verdict.rejected;
+    return candidate;
+  }
   const problems = await syntaxProblems(applied.edited);
   if (problems.length) {
     candidate.rejected = `the changed code does not parse: ${problems.join('; ')}`;
     return candidate;
   }
   session.checkCancelled();
+  await runAndJudge(session, task, candidate);
+  return candidate;
+}
+
+/** Runs the tests on a screened candidate and records what they say, the report checked against the runner. */
+async function runAndJudge(session: RepairSession, task: RepairTask, candidate: Candidate): Promise<void> {
   candidate.report = await testChanges(task, candidate.changes, session.settings);
   const { regressions, fixed } = judgeReport(candidate.report, task.goal, session.focused);
   candidate.regressions = regressions;
+  const disagreement = reportDisagreement(candidate.report);
+  if (disagreement) {
+    candidate.rejected = disagreement;
+    return;
+  }
   candidate.fixed = fixed;
-  return candidate;
+  if (!fixed) return;
+  const flags = await findSpecialCasing({
+    changes: candidate.changes,
+    failing: task.goal.failing,
+    readTestFile: (file) => task.code.readOriginal(file),
+    isTestFile: task.code.isTestFile,
+  });
+  if (flags.length) candidate.flags = flags;
 }
 
 interface AppliedEdits {
@@ -75,6 +103,7 @@ async function applyReply(
   code: ProjectCode,
   kept: ReadonlyMap<string, string>,
   focusFiles: string[],
+  allowTestEdits: boolean,
 ): Promise<AppliedEdits> {
   if (edits.length === 0)
     throw new PatchError('the reply contains no edit (no SEARCH/REPLACE block, diff or code block)');
@@ -83,7 +112,8 @@ async function applyReply(
       readFile,
       projectFiles: code.projectFiles,
       focusFiles,
-      isTestFile: code.isTestFile,
+      // With test edits allowed, the integrity screen decides about test files instead.
+      isTestFile: allowTestEdits ? () => false : code.isTestFile,
       replaceFunction: async (source, file, newCode) => {
         const lang = languageForFile(file);
         return lang ? replaceFunctionDefinition(source, lang, newCode) : undefined;
@@ -126,6 +156,8 @@ async function testChanges(task: RepairTask, changes: FileChange[], limits: Test
   const copy = await cloneSandbox(task.project.sandbox);
   try {
     for (const change of changes) await copy.writeFile(change.path, change.after);
+    // What judges the candidate is what the user wrote, whatever the copy holds now.
+    await task.project.judge?.restoreInto(copy.root, new Set(changes.map((c) => c.path)));
     return await runTestsIn(task.project, copy.root, limits);
   } finally {
     await copy.dispose();

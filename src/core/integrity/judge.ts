@@ -4,20 +4,19 @@
  * copy gets them written again just before its run, so nothing a candidate or an earlier run left can
  * change what judges it.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { listProjectFiles } from '../sandbox/workspace';
+import type { Sandbox } from '../sandbox/types';
 import { protectionOf, type ProtectedRule } from './protected';
 
 export class JudgeSnapshot {
-  private constructor(private readonly files: ReadonlyMap<string, Buffer>) {}
+  private constructor(private readonly files: ReadonlyMap<string, string>) {}
 
-  /** Reads the protected files of the copy at `root`; call it before the baseline runs. */
-  static async take(root: string, rule: ProtectedRule): Promise<JudgeSnapshot> {
-    const files = new Map<string, Buffer>();
-    for (const file of await listProjectFiles(root)) {
+  /** Reads the protected files of the base sandbox; call it before the baseline runs. */
+  static async take(sandbox: Sandbox, rule: ProtectedRule): Promise<JudgeSnapshot> {
+    const files = new Map<string, string>();
+    for (const file of await sandbox.listFiles()) {
       if (!isJudged(file, rule)) continue;
-      files.set(file, await readFile(path.join(root, file)));
+      files.set(file, await sandbox.readFile(file));
     }
     return new JudgeSnapshot(files);
   }
@@ -27,15 +26,13 @@ export class JudgeSnapshot {
     return [...this.files.keys()];
   }
 
-  /** Writes every protected file into the copy at `root` with its original bytes, except `skip` (allowed test edits). */
-  async restoreInto(root: string, skip: ReadonlySet<string> = new Set()): Promise<void> {
-    for (const [file, bytes] of this.files) {
-      if (skip.has(file)) continue;
-      const target = path.join(root, file);
-      // A link put in its place must not redirect the write.
-      await rm(target, { force: true });
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, bytes);
+  /**
+   * Writes every protected file into `sandbox` with its original text, except `skip` (allowed test edits).
+   * The sandbox's own writeFile refuses paths and links that lead out of it.
+   */
+  async restoreInto(sandbox: Sandbox, skip: ReadonlySet<string> = new Set()): Promise<void> {
+    for (const [file, text] of this.files) {
+      if (!skip.has(file)) await sandbox.writeFile(file, text);
     }
   }
 }

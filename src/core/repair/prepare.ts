@@ -134,7 +134,7 @@ export async function prepareRepair(
     return { ending: { status: 'error', message: errorLine(error), errorKind: errorKindOf(error, 'test-command') } };
   }
   session.project = project;
-  project.judge = await JudgeSnapshot.take(project.sandbox.root, project.adapter);
+  project.judge = await JudgeSnapshot.take(project.sandbox, project.adapter);
   session.checkCancelled();
 
   session.emit({ type: 'baseline-started', command: project.command, framework: project.adapter.label });

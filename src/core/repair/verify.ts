@@ -157,7 +157,7 @@ async function testChanges(task: RepairTask, changes: FileChange[], limits: Test
   try {
     for (const change of changes) await copy.writeFile(change.path, change.after);
     // What judges the candidate is what the user wrote, whatever the copy holds now.
-    await task.project.judge?.restoreInto(copy.root, new Set(changes.map((c) => c.path)));
+    await task.project.judge?.restoreInto(copy, new Set(changes.map((c) => c.path)));
     return await runTestsIn(task.project, copy.root, limits);
   } finally {
     await copy.dispose();

@@ -39,6 +39,7 @@ interface RepairFlags {
   quiet?: boolean;
   sandbox: SandboxMode;
   allowNetwork?: boolean;
+  flakyCheck: boolean;
 }
 
 /** An option's parser for one of the shared whole-number settings: the same limits as the extension's. */
@@ -193,6 +194,7 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
       candidatesPerTurn: flags.candidates,
       timeoutMs: flags.timeout * 1000,
       runner: isolation.runner,
+      flakyCheck: flags.flakyCheck,
       signal,
       onEvent,
     }),
@@ -249,6 +251,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       parseSandboxFlag,
       'auto',
     )
+    .option('--no-flaky-check', 'skip running the failing tests again before repairing (saves one test run)')
     .option('--allow-network', 'let the tests reach the network (off: no network inside the sandbox)')
     .option('--apply', 'write the verified patch into the project (default: print it, touch nothing)')
     .option('--json', 'print one JSON object with the outcome on stdout')

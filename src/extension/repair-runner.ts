@@ -135,6 +135,7 @@ export class RepairRunner extends Disposable {
             timeoutMs: settings.timeoutMs,
             runner: isolation.runner,
             focusTests: target.focusTests,
+            flakyCheck: settings.flakyCheck,
             signal,
             onEvent: (event) => {
               progress.apply(event);

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CANDIDATE_SCHEME, CONTEXT_KEYS, CONTROLLER_ID, FAILURE_MESSAGE_CONTEXT } from '../../src/extension/logic/ids';
-import { DEFAULT_BASE_URL, DEFAULT_MODEL, SETTING_LIMITS } from '../../src/core/settings';
+import { DEFAULT_BASE_URL, DEFAULT_MODEL, SETTING_LIMITS, SWITCH_SETTINGS } from '../../src/core/settings';
 import { normalizeSettings } from '../../src/extension/logic/settings';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -126,6 +126,7 @@ describe('package.json: what the extension contributes', () => {
     assert.deepEqual(Object.keys(properties).sort(), [
       'selfRepair.baseUrl',
       'selfRepair.candidatesPerTurn',
+      'selfRepair.flakyCheck',
       'selfRepair.maxTurns',
       'selfRepair.model',
       'selfRepair.sandbox',
@@ -155,6 +156,7 @@ describe('package.json: what the extension contributes', () => {
       maxTurns: 4,
       candidatesPerTurn: 1,
       timeoutMs: 120_000,
+      flakyCheck: true,
     });
   });
 
@@ -174,6 +176,10 @@ describe('package.json: what the extension contributes', () => {
         { default: limits.default, minimum: limits.min, maximum: limits.max },
         `selfRepair.${name} in package.json`,
       );
+    }
+    for (const [name, { default: value }] of Object.entries(SWITCH_SETTINGS)) {
+      const setting = properties[`selfRepair.${name}`];
+      assert.deepEqual([setting?.type, setting?.default], ['boolean', value], `selfRepair.${name} in package.json`);
     }
     // Empty means "the default", which the descriptions name.
     assert.ok(properties['selfRepair.baseUrl']!.markdownDescription!.includes(`else \`${DEFAULT_BASE_URL}\``));
@@ -240,6 +246,7 @@ describe('the extension\u2019s pure logic', () => {
       baseUrl: '  ',
       model: ' m ',
       testCommand: 7,
+      flakyCheck: 'no',
     });
     assert.deepEqual(odd, {
       baseUrl: undefined,
@@ -248,6 +255,7 @@ describe('the extension\u2019s pure logic', () => {
       maxTurns: 1,
       candidatesPerTurn: 16,
       timeoutMs: 3000,
+      flakyCheck: true,
     });
   });
 });

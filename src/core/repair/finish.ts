@@ -35,6 +35,7 @@ export function finishRepair(session: RepairSession, { status, message, best, er
     durationMs: Date.now() - session.started,
     testCommand: project?.command,
     framework: project?.adapter.id,
+    ...(session.flakyTests.length ? { flaky: session.flakyTests } : {}),
   };
   session.emit({ type: 'finished', result });
   return result;

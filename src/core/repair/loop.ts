@@ -46,6 +46,7 @@ function settingsOf(options: RepairOptions): LoopSettings {
     runner: options.runner ?? new ProcessRunner(),
     focusTests: options.focusTests,
     signal: options.signal,
+    flakyCheck: options.flakyCheck ?? DEFAULTS.flakyCheck,
   };
 }
 

@@ -16,6 +16,8 @@ export interface LoopSettings {
   /** Only these tests need to pass (others must still not regress); undefined or empty for all. */
   focusTests?: string[];
   signal?: AbortSignal;
+  /** Rerun the failing tests before the first turn to spot flaky ones; on unless false. */
+  flakyCheck?: boolean;
 }
 
 /** Thrown when the caller's signal ends the repair between two steps. */
@@ -35,6 +37,8 @@ export class RepairSession {
   /** Set once the framework, the command and the base copy are all known. */
   project?: ProjectSetup;
   baseline?: TestReport;
+  /** Failing tests that passed on the unchanged code. */
+  flakyTests: string[] = [];
 
   constructor(
     readonly settings: LoopSettings,

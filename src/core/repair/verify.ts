@@ -7,6 +7,7 @@ import { cloneSandbox } from '../sandbox';
 import { findSyntaxProblems, formatSyntaxProblems, languageForFile, replaceFunctionDefinition } from '../syntax';
 import { isFailing, type TestReport } from '../testing/types';
 import type { ProjectCode, ReadFile } from './code';
+import { unstableAfterFix } from './flaky';
 import { runTestsIn, type RepairGoal, type RepairTask, type TestRunLimits } from './prepare';
 import type { RepairSession } from './session';
 import type { Candidate, FileChange } from './types';
@@ -60,6 +61,9 @@ export async function verifyCandidate(
   const { regressions, fixed } = judgeReport(candidate.report, task.goal, session.focused);
   candidate.regressions = regressions;
   candidate.fixed = fixed;
+  // A flaky test passing once proves little: a fix of one must pass it again, and again.
+  const unstable = fixed ? await unstableAfterFix(task.project, candidate.changes, task.goal, session.settings) : [];
+  if (unstable.length) Object.assign(candidate, { fixed: false, unstable });
   return candidate;
 }
 
@@ -148,7 +152,7 @@ export function judgeReport(
     return now === undefined ? report.tests.length > 0 || !!report.runError : now === 'failed' || now === 'errored';
   });
   const focusPass = [...goal.focus].every((id) => status.get(id) === 'passed');
-  const anyFailing = report.tests.some(isFailing);
+  const anyFailing = report.tests.some((t) => isFailing(t) && !goal.flaky?.has(t.id));
   const fixed =
     !report.runError &&
     !report.timedOut &&

@@ -1,4 +1,4 @@
-import { clampSetting } from '../../core';
+import { clampSetting, SWITCH_SETTINGS } from '../../core';
 
 /** The `selfRepair.*` settings, checked and in the units the engine takes. */
 export interface RepairSettings {
@@ -10,6 +10,8 @@ export interface RepairSettings {
   maxTurns: number;
   candidatesPerTurn: number;
   timeoutMs: number;
+  /** Rerun the failing tests before repairing, to leave flaky ones out. */
+  flakyCheck: boolean;
 }
 
 export interface RawSettings {
@@ -19,6 +21,7 @@ export interface RawSettings {
   maxTurns?: unknown;
   candidatesPerTurn?: unknown;
   timeoutSeconds?: unknown;
+  flakyCheck?: unknown;
 }
 
 /** Values as the settings hold them (hand-edited JSON may hold anything) → what a repair runs with. */
@@ -30,6 +33,7 @@ export function normalizeSettings(raw: RawSettings): RepairSettings {
     maxTurns: clampSetting('maxTurns', raw.maxTurns),
     candidatesPerTurn: clampSetting('candidatesPerTurn', raw.candidatesPerTurn),
     timeoutMs: clampSetting('timeoutSeconds', raw.timeoutSeconds) * 1000,
+    flakyCheck: typeof raw.flakyCheck === 'boolean' ? raw.flakyCheck : SWITCH_SETTINGS.flakyCheck.default,
   };
 }
 

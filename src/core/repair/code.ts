@@ -1,3 +1,5 @@
+import { lstat, realpath } from 'node:fs/promises';
+import path from 'node:path';
 import { listProjectFiles } from '../sandbox';
 import type { Sandbox } from '../sandbox/types';
 import { languageForFile } from '../syntax';
@@ -28,6 +30,28 @@ export class ProjectCode {
     return new ProjectCode(project.sandbox, projectFiles, sourceFiles, isTestFile);
   }
 
+  /**
+   * The listed files, plus those of `written` (paths as a reply writes them) that the listing left
+   * out but the copy holds: a large project's listing may stop short, and a correct fix of a file
+   * past its end is still a fix of a file of the project.
+   */
+  async filesFor(written: ReadonlyArray<string | undefined>): Promise<string[]> {
+    const extra: string[] = [];
+    for (const file of new Set(written.flatMap((w) => (w ? relativePaths(w) : [])))) {
+      if (file && !this.projectFiles.includes(file) && (await this.holds(file))) extra.push(file);
+    }
+    return extra.length ? [...this.projectFiles, ...extra] : this.projectFiles;
+  }
+
+  /** A regular file of the copy itself: not through a link (dependency folders are links out of it). */
+  private async holds(file: string): Promise<boolean> {
+    if (file.split('/').includes('..')) return false;
+    const full = path.join(this.base.root, file);
+    if (!(await lstat(full).catch(() => undefined))?.isFile()) return false;
+    const real = await realpath(full).catch(() => undefined);
+    return !!real && real.startsWith(`${this.base.root}${path.sep}`);
+  }
+
   /** A file as the user wrote it; undefined when it does not exist. */
   async readOriginal(file: string): Promise<string | undefined> {
     if (!this.originals.has(file)) this.originals.set(file, await this.base.readFile(file).catch(() => undefined));
@@ -38,4 +62,15 @@ export class ProjectCode {
   readerWith(kept: ReadonlyMap<string, string>): ReadFile {
     return async (file) => kept.get(file) ?? this.readOriginal(file);
   }
+}
+
+/** What a path as a reply writes it (`./x`, `a/x`, quoted, Windows slashes) may mean, project-relative. */
+function relativePaths(written: string): string[] {
+  const clean = written
+    .trim()
+    .replace(/^["'`]+|["'`]+$/g, '')
+    .replace(/\\/g, '/')
+    .replace(/^(?:\.\/)+/, '');
+  if (!clean || clean.startsWith('/')) return [];
+  return clean.startsWith('a/') || clean.startsWith('b/') ? [clean, clean.slice(2)] : [clean];
 }

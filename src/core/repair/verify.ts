@@ -82,10 +82,11 @@ async function applyReply(
 ): Promise<AppliedEdits> {
   if (edits.length === 0)
     throw new PatchError('the reply contains no edit (no SEARCH/REPLACE block, diff or code block)');
+  const projectFiles = await code.filesFor(edits.map((e) => e.file));
   const applyTo = (readFile: ReadFile): Promise<FileChanges> =>
     applyEdits(edits, {
       readFile,
-      projectFiles: code.projectFiles,
+      projectFiles,
       focusFiles,
       isTestFile: code.isTestFile,
       replaceFunction: async (source, file, newCode) => {

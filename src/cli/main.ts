@@ -61,7 +61,7 @@ function parseSandboxFlag(value: string): SandboxMode {
 
 type JsonFields = Pick<
   RepairResult,
-  'status' | 'message' | 'turns' | 'patch' | 'before' | 'after' | 'requests' | 'usage' | 'durationMs'
+  'status' | 'message' | 'turns' | 'patch' | 'before' | 'after' | 'requests' | 'usage' | 'durationMs' | 'flaky'
 >;
 
 /** The `--json` object: the documented fields only, `message` when something went wrong. */
@@ -77,6 +77,7 @@ function jsonResult(result: JsonFields, message?: string, isolation?: IsolationK
     usage: result.usage,
     durationMs: result.durationMs,
     ...(isolation ? { isolation } : {}),
+    ...(result.flaky?.length ? { flaky: result.flaky } : {}),
     ...(status === 'error' || message ? { message: message ?? result.message } : {}),
   });
 }

@@ -39,7 +39,10 @@ async function repairProject(
     assert.deepEqual(await hashTree(copy.root), before, 'the repair must not touch the user files');
     const prompts = server.requests
       .filter((r) => r.path.endsWith('/chat/completions'))
-      .map((r) => String(r.body?.messages?.at(-1)?.content ?? ''));
+      .map((r) => {
+        const content: unknown = r.body?.messages?.at(-1)?.content;
+        return typeof content === 'string' ? content : '';
+      });
     return { events, result, prompts };
   } finally {
     await server.close();

@@ -59,7 +59,12 @@ async function rerun(
     for (const t of report.tests)
       if (t.status !== 'skipped' && tests.some((f) => f.id === t.id)) statuses.set(t.id, t.status);
   };
-  if (selecting) record(await runTestsIn({ ...project, command: selecting }, root, limits));
+  if (selecting) {
+    const narrowed = await runTestsIn({ ...project, command: selecting }, root, limits);
+    record(narrowed);
+    // A run that hung would hang again: one time limit spent is enough.
+    if (narrowed.timedOut || limits.signal?.aborted) return statuses;
+  }
   // Tests the narrowed run did not report (a command that names its own paths, an id it cannot
   // select): the whole suite once more.
   if (tests.some((t) => !statuses.has(t.id))) record(await runTestsIn(project, root, limits));

@@ -48,6 +48,7 @@ interface RepairFlags {
   maxTokens: number;
   maxTime: number;
   allowTestEdits?: boolean;
+  flakyCheck: boolean;
 }
 
 /** An option's parser for one of the shared whole-number settings: the same limits as the extension's. */
@@ -84,7 +85,17 @@ function parseSandboxFlag(value: string): SandboxMode {
 
 type JsonFields = Pick<
   RepairResult,
-  'status' | 'message' | 'turns' | 'patch' | 'before' | 'after' | 'requests' | 'usage' | 'durationMs' | 'budget'
+  | 'status'
+  | 'message'
+  | 'turns'
+  | 'patch'
+  | 'before'
+  | 'after'
+  | 'requests'
+  | 'usage'
+  | 'durationMs'
+  | 'budget'
+  | 'flaky'
 > &
   Partial<Pick<RepairResult, 'testEdits' | 'warnings'>>;
 
@@ -104,6 +115,7 @@ function jsonResult(result: JsonFields, message?: string, isolation?: IsolationK
     ...(result.warnings?.length ? { warnings: result.warnings } : {}),
     ...(isolation ? { isolation } : {}),
     ...(result.budget ? { budget: result.budget } : {}),
+    ...(result.flaky?.length ? { flaky: result.flaky } : {}),
     ...(status === 'error' || message || result.budget ? { message: message ?? result.message } : {}),
   });
 }
@@ -237,6 +249,7 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
       maxTimeMs: flags.maxTime * 1000,
       allowTestEdits: !!flags.allowTestEdits,
       runner: isolation.runner,
+      flakyCheck: flags.flakyCheck,
       signal,
       onEvent,
     }),
@@ -293,6 +306,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       parseSandboxFlag,
       'auto',
     )
+    .option('--no-flaky-check', 'skip running the failing tests again before repairing (saves one test run)')
     .option('--allow-network', 'let the tests reach the network (off: no network inside the sandbox)')
     .option(
       '--env <name>',

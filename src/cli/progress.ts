@@ -16,6 +16,8 @@ export function progressPrinter(write: (text: string) => void, options: { model:
     switch (event.type) {
       case 'baseline-started':
       case 'baseline-finished':
+      case 'flaky-check-started':
+      case 'flaky':
       case 'turn-started':
         line(text.line);
         break;

@@ -25,6 +25,12 @@ export const SETTING_LIMITS = {
 
 export type WholeNumberSettingName = keyof typeof SETTING_LIMITS;
 
+/** On/off settings and their defaults (package.json declares the same; the manifest test compares them). */
+export const SWITCH_SETTINGS = {
+  /** Run the failing tests again on the unchanged code before repairing, to leave flaky ones out. */
+  flakyCheck: { default: true },
+} as const satisfies Record<string, { default: boolean }>;
+
 /**
  * The endpoint and model when neither a setting, an option nor an environment variable names one.
  * Base URLs of other OpenAI-compatible endpoints:
@@ -44,6 +50,7 @@ export const REPAIR_DEFAULTS = {
   timeoutMs: SETTING_LIMITS.timeoutSeconds.default * 1000,
   /** Candidates verified at once: each runs the whole test suite, so more would mostly queue on the CPU. */
   verifyConcurrency: 2,
+  flakyCheck: SWITCH_SETTINGS.flakyCheck.default,
 } as const;
 
 /** A value from hand-edited settings, rounded and pulled into range; the default when it is no number at all. */

@@ -139,6 +139,7 @@ export class RepairRunner extends Disposable {
             allowTestEdits: vscode.workspace.getConfiguration('selfRepair', folder.uri).get('allowTestEdits') === true,
             runner: isolation.runner,
             focusTests: target.focusTests,
+            flakyCheck: settings.flakyCheck,
             signal,
             onEvent: (event) => {
               progress.apply(event);

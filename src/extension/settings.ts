@@ -19,6 +19,7 @@ export function readSettings(scope?: vscode.Uri): RepairSettings {
     maxTokens: config.get('maxTokens'),
     maxTimeSeconds: config.get('maxTimeSeconds'),
     env: config.get('env'),
+    flakyCheck: config.get('flakyCheck'),
   });
 }
 

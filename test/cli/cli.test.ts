@@ -152,6 +152,35 @@ describe('self-repair CLI (the bundled dist/cli.js as a child process)', functio
     }
   });
 
+  it('exits 1 and names a flaky test, asking the model nothing, unless --no-flaky-check', async () => {
+    const project = await copyProject('python-flaky');
+    try {
+      const run = await withServer([reply('python-warmup-always')], async (server) => {
+        const flags = ['repair', project.root, '--base-url', server.url, '--model', MODEL, '--max-turns', '1'];
+        const checked = await cli([...flags, '--json']);
+        assert.equal(server.requests.filter((r) => r.path.endsWith('/chat/completions')).length, 0);
+        return { checked, unchecked: await cli([...flags, '--no-flaky-check']) };
+      });
+      const warm = 'tests/test_warmup.py::test_cache_is_warm';
+      assert.equal(run.checked.exitCode, 1, run.checked.stderr);
+      const out = JSON.parse(run.checked.stdout);
+      assert.equal(out.status, 'unfixed');
+      assert.deepEqual(out.flaky, [warm]);
+      assert.match(
+        run.checked.stderr,
+        /^flaky: tests\/test_warmup\.py::test_cache_is_warm \(failed, then passed on the unchanged code; not repaired\)$/m,
+      );
+      assert.match(
+        run.checked.stderr,
+        /test_cache_is_warm is flaky: it failed, then passed on the unchanged code; not repaired/,
+      );
+      assert.equal(run.unchecked.exitCode, 0, run.unchecked.stderr);
+      assert.doesNotMatch(run.unchecked.stderr, /flaky/);
+    } finally {
+      await project.remove();
+    }
+  });
+
   describe('says what is wrong in one line, exit 2, no stack trace', () => {
     let project: Awaited<ReturnType<typeof copyProject>>;
     before(async () => {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CANDIDATE_SCHEME, CONTEXT_KEYS, CONTROLLER_ID, FAILURE_MESSAGE_CONTEXT } from '../../src/extension/logic/ids';
-import { DEFAULT_BASE_URL, DEFAULT_MODEL, SETTING_LIMITS } from '../../src/core/settings';
+import { DEFAULT_BASE_URL, DEFAULT_MODEL, SETTING_LIMITS, SWITCH_SETTINGS } from '../../src/core/settings';
 import { normalizeSettings } from '../../src/extension/logic/settings';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -130,6 +130,7 @@ describe('package.json: what the extension contributes', () => {
       'selfRepair.env',
       'selfRepair.maxTimeSeconds',
       'selfRepair.maxTokens',
+      'selfRepair.flakyCheck',
       'selfRepair.maxTurns',
       'selfRepair.model',
       'selfRepair.sandbox',
@@ -167,6 +168,7 @@ describe('package.json: what the extension contributes', () => {
       maxTimeMs: 0,
       env: [],
       envWarnings: [],
+      flakyCheck: true,
     });
   });
 
@@ -186,6 +188,10 @@ describe('package.json: what the extension contributes', () => {
         { default: limits.default, minimum: limits.min, maximum: limits.max },
         `selfRepair.${name} in package.json`,
       );
+    }
+    for (const [name, { default: value }] of Object.entries(SWITCH_SETTINGS)) {
+      const setting = properties[`selfRepair.${name}`];
+      assert.deepEqual([setting?.type, setting?.default], ['boolean', value], `selfRepair.${name} in package.json`);
     }
     // Empty means "the default", which the descriptions name.
     assert.ok(properties['selfRepair.baseUrl']!.markdownDescription!.includes(`else \`${DEFAULT_BASE_URL}\``));
@@ -257,6 +263,7 @@ describe('the extension\u2019s pure logic', () => {
       maxTokens: -5,
       maxTimeSeconds: 90.4,
       env: ['DATABASE_URL', 'OPENAI_API_KEY', 'A=b'],
+      flakyCheck: 'no',
     });
     assert.deepEqual(odd, {
       baseUrl: undefined,
@@ -272,6 +279,7 @@ describe('the extension\u2019s pure logic', () => {
         "selfRepair.env: OPENAI_API_KEY is not passed to the tests: the model's key never reaches them",
         'selfRepair.env: not a variable name: "A=b"; give a name such as DATABASE_URL (set its value in your environment)',
       ],
+      flakyCheck: true,
     });
     assert.deepEqual(normalizeSettings({ env: 'DATABASE_URL' }).envWarnings, [
       'selfRepair.env must be a list of variable names',

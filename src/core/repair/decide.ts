@@ -58,6 +58,7 @@ export function decide({ verified, state, baseline, goal, focusTests }: DecideIn
     !!top.report &&
     !top.report.runError &&
     top.regressions.length === 0 &&
+    !top.unstable?.length &&
     passFail(top.report).failed < reference.failed;
   const previous = {
     turn: top.turn,
@@ -69,7 +70,7 @@ export function decide({ verified, state, baseline, goal, focusTests }: DecideIn
     kept: helped,
   };
   if (!helped) return { next: { kept: new Map(), failing: goal.failing, previous } };
-  const still = failingTests(top.report!, focusTests);
+  const still = failingTests(top.report!, focusTests).filter((t) => !goal.flaky?.has(t.id));
   return {
     next: {
       kept: new Map(top.changes.map((c) => [c.path, c.after])),

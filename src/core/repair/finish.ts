@@ -42,6 +42,7 @@ export function finishRepair(
     durationMs: Date.now() - session.started,
     testCommand: project?.command,
     framework: project?.adapter.id,
+    ...(session.flakyTests.length ? { flaky: session.flakyTests } : {}),
   };
   session.emit({ type: 'finished', result });
   return result;

@@ -53,6 +53,7 @@ function settingsOf(options: RepairOptions, signal: AbortSignal | undefined): Lo
     maxTimeMs: Math.max(0, options.maxTimeMs ?? 0),
     focusTests: options.focusTests,
     signal,
+    flakyCheck: options.flakyCheck ?? DEFAULTS.flakyCheck,
   };
 }
 

@@ -9,6 +9,7 @@ import type { CommandRunner, Sandbox } from '../sandbox/types';
 import { runTests, selectAdapter, type FrameworkAdapter } from '../testing';
 import type { TestCaseResult, TestReport } from '../testing/types';
 import { ProjectCode } from './code';
+import { checkFlakyTests } from './flaky';
 import { failingTests } from './prompt';
 import type { RepairSession } from './session';
 import type { RepairEnding } from './finish';
@@ -87,6 +88,10 @@ export interface RepairGoal {
   originallyPassing: Set<string>;
   /** Tests a candidate must make pass. */
   focus: Set<string>;
+  /** Flaky tests left out of the repair: whether they pass or fail does not count (see flaky.ts). */
+  flaky?: Set<string>;
+  /** Flaky tests the user named: a fix must pass them FLAKY_FIX_RUNS times. */
+  repeat?: Set<string>;
 }
 
 export function repairGoal(baseline: TestReport, focusTests?: string[]): RepairGoal {
@@ -157,5 +162,7 @@ export async function prepareRepair(
     const what = session.focused ? 'the selected tests already pass' : 'all tests already pass';
     return { ending: { status: 'fixed', message: `nothing to repair: ${what}` } };
   }
-  return { task: { project, baseline, goal, code: await ProjectCode.load(project) } };
+  const checked = await checkFlakyTests(session, project, goal);
+  if ('ending' in checked) return checked;
+  return { task: { project, baseline, goal: checked.goal, code: await ProjectCode.load(project) } };
 }

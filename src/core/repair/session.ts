@@ -22,6 +22,8 @@ export interface LoopSettings {
   focusTests?: string[];
   /** The caller's cancel, joined with the time budget's. */
   signal?: AbortSignal;
+  /** Rerun the failing tests before the first turn to spot flaky ones; on unless false. */
+  flakyCheck?: boolean;
 }
 
 /** Thrown when the caller's signal ends the repair between two steps. */
@@ -75,6 +77,8 @@ export class RepairSession {
   /** Set once the framework, the command and the base copy are all known. */
   project?: ProjectSetup;
   baseline?: TestReport;
+  /** Failing tests that passed on the unchanged code. */
+  flakyTests: string[] = [];
 
   constructor(
     readonly settings: LoopSettings,

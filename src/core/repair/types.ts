@@ -30,6 +30,11 @@ export interface RepairOptions {
   temperature?: number;
   signal?: AbortSignal;
   onEvent?: (event: RepairEvent) => void;
+  /**
+   * Run the failing tests once more on the unchanged code before the first turn (default true):
+   * those that pass are flaky and left out of the repair. Costs one extra test run.
+   */
+  flakyCheck?: boolean;
 }
 
 export interface RequestRecord extends TokenUsage {
@@ -78,6 +83,8 @@ export interface Candidate {
   report?: TestReport;
   /** Tests that passed before the repair and fail with this candidate. */
   regressions: string[];
+  /** Flaky tests the user asked to repair that passed once with this candidate, then failed again. */
+  unstable?: string[];
   fixed: boolean;
 }
 
@@ -111,11 +118,17 @@ export interface RepairResult {
   durationMs: number;
   testCommand?: string;
   framework?: string;
+  /** Failing tests that passed when run again on the unchanged code (see `flakyCheck`). */
+  flaky?: string[];
 }
 
 export type RepairEvent =
   | { type: 'baseline-started'; command: string; framework: string }
   | { type: 'baseline-finished'; report: TestReport; failing: string[] }
+  /** The failing tests run again on the unchanged code, to tell flaky ones from real failures. */
+  | { type: 'flaky-check-started'; tests: string[] }
+  /** `tests` passed on the rerun; those in `repaired` the user named, so a fix must pass them `runs` times. */
+  | { type: 'flaky'; tests: string[]; repaired: string[]; runs: number }
   | { type: 'turn-started'; turn: number; maxTurns: number }
   | { type: 'request-started'; turn: number; candidate: number; prompt: string }
   | { type: 'request-streaming'; turn: number; candidate: number; chars: number }

@@ -8,6 +8,7 @@ import { cloneSandbox } from '../sandbox';
 import { findSyntaxProblems, formatSyntaxProblems, languageForFile, replaceFunctionDefinition } from '../syntax';
 import { isFailing, type TestReport } from '../testing/types';
 import type { ProjectCode, ReadFile } from './code';
+import { unstableAfterFix } from './flaky';
 import { runTestsIn, type RepairGoal, type RepairTask, type TestRunLimits } from './prepare';
 import type { RepairSession } from './session';
 import type { Candidate, FileChange } from './types';
@@ -81,7 +82,10 @@ async function runAndJudge(session: RepairSession, task: RepairTask, candidate: 
     return;
   }
   candidate.fixed = fixed;
-  if (!fixed) return;
+  // A flaky test passing once proves little: a fix of one must pass it again, and again.
+  const unstable = fixed ? await unstableAfterFix(task.project, candidate.changes, task.goal, session.settings) : [];
+  if (unstable.length) Object.assign(candidate, { fixed: false, unstable });
+  if (!candidate.fixed) return;
   const flags = await findSpecialCasing({
     changes: candidate.changes,
     failing: task.goal.failing,
@@ -107,10 +111,11 @@ async function applyReply(
 ): Promise<AppliedEdits> {
   if (edits.length === 0)
     throw new PatchError('the reply contains no edit (no SEARCH/REPLACE block, diff or code block)');
+  const projectFiles = await code.filesFor(edits.map((e) => e.file));
   const applyTo = (readFile: ReadFile): Promise<FileChanges> =>
     applyEdits(edits, {
       readFile,
-      projectFiles: code.projectFiles,
+      projectFiles,
       focusFiles,
       // With test edits allowed, the integrity screen decides about test files instead.
       isTestFile: allowTestEdits ? () => false : code.isTestFile,
@@ -180,7 +185,7 @@ export function judgeReport(
     return now === undefined ? report.tests.length > 0 || !!report.runError : now === 'failed' || now === 'errored';
   });
   const focusPass = [...goal.focus].every((id) => status.get(id) === 'passed');
-  const anyFailing = report.tests.some(isFailing);
+  const anyFailing = report.tests.some((t) => isFailing(t) && !goal.flaky?.has(t.id));
   const fixed =
     !report.runError &&
     !report.timedOut &&

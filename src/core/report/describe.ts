@@ -33,6 +33,12 @@ export function describeEvent(event: RepairEvent, context: { model?: string } = 
     }
     case 'baseline-finished':
       return describeBaseline(event.report, event.failing);
+    case 'flaky-check-started': {
+      const line = `running ${plural(event.tests.length, 'failing test')} again on the unchanged code, to spot flaky ones`;
+      return { line, subject: 'flaky check' };
+    }
+    case 'flaky':
+      return describeFlaky(event);
     case 'turn-started': {
       const subject = `turn ${event.turn}/${event.maxTurns}`;
       return { line: `${subject}: asking ${context.model ?? 'the model'}`, subject };
@@ -89,6 +95,21 @@ function describeBaseline(report: TestReport, failing: string[]): EventText {
   };
 }
 
+/** `flaky: tests/test_x.py::test_a (failed, then passed on the unchanged code; not repaired)` */
+function describeFlaky(event: Extract<RepairEvent, { type: 'flaky' }>): EventText {
+  const repaired = new Set(event.repaired);
+  const left = event.tests.filter((id) => !repaired.has(id));
+  const parts = [
+    ...(left.length ? [`${left.join(', ')} (failed, then passed on the unchanged code; not repaired)`] : []),
+    ...(repaired.size
+      ? [
+          `${event.repaired.join(', ')} (failed, then passed; repaired as asked: a fix must pass it ${event.runs} times)`,
+        ]
+      : []),
+  ];
+  return { line: `flaky: ${parts.join('; ')}`, subject: 'flaky', problem: parts.join('; ') };
+}
+
 function describeVerified(candidate: Candidate): EventText {
   const subject = `candidate ${candidate.index}`;
   const counts = candidate.report ? reportCounts(candidate.report) : 'no test results';
@@ -96,7 +117,9 @@ function describeVerified(candidate: Candidate): EventText {
     return { line: `${subject}: ${counts} (all pass)`, subject, counts, fixed: true, why: why(candidate) };
   const problem = candidate.regressions.length
     ? `breaks ${plural(candidate.regressions.length, 'passing test')}`
-    : (candidate.report?.runError ?? 'still failing');
+    : candidate.unstable?.length
+      ? `passed once, then failed again: ${candidate.unstable.join(', ')}`
+      : (candidate.report?.runError ?? 'still failing');
   return { line: `${subject}: ${counts} (${problem})`, subject, counts, fixed: false, problem, why: why(candidate) };
 }
 

@@ -15,7 +15,7 @@ export const SKIPPED_NAMES: readonly string[] = [
 ];
 
 /** Installed dependencies: too big to copy, so a copy links to the user's folder. */
-const DEPENDENCY_NAMES = new Set(['node_modules', '.venv', 'venv']);
+export const DEPENDENCY_NAMES: ReadonlySet<string> = new Set(['node_modules', '.venv', 'venv']);
 
 export type EntryKind = 'skip' | 'dependency' | 'walk';
 

@@ -36,6 +36,10 @@ export function formatRepairEvent(event: RepairEvent): LogLine[] {
         ...failures(event.report, new Set(event.failing)),
         ...runError(event.report),
       ];
+    case 'flaky-check-started':
+      return [info(text.line)];
+    case 'flaky':
+      return [{ level: 'warn', text: text.line }];
     case 'turn-started':
       return [info(`── ${text.subject} ──`)];
     case 'request-started':

@@ -1,4 +1,4 @@
-import { checkPassedEnv, clampSetting } from '../../core';
+import { checkPassedEnv, clampSetting, SWITCH_SETTINGS } from '../../core';
 
 /** The `selfRepair.*` settings, checked and in the units the engine takes. */
 export interface RepairSettings {
@@ -18,6 +18,8 @@ export interface RepairSettings {
   env: string[];
   /** What was wrong with `selfRepair.env`, one line each (for the log). */
   envWarnings: string[];
+  /** Rerun the failing tests before repairing, to leave flaky ones out. */
+  flakyCheck: boolean;
 }
 
 export interface RawSettings {
@@ -30,6 +32,7 @@ export interface RawSettings {
   maxTokens?: unknown;
   maxTimeSeconds?: unknown;
   env?: unknown;
+  flakyCheck?: unknown;
 }
 
 /** Values as the settings hold them (hand-edited JSON may hold anything) → what a repair runs with. */
@@ -44,6 +47,7 @@ export function normalizeSettings(raw: RawSettings): RepairSettings {
     maxTokens: clampSetting('maxTokens', raw.maxTokens),
     maxTimeMs: clampSetting('maxTimeSeconds', raw.maxTimeSeconds) * 1000,
     ...passedEnv(raw.env),
+    flakyCheck: typeof raw.flakyCheck === 'boolean' ? raw.flakyCheck : SWITCH_SETTINGS.flakyCheck.default,
   };
 }
 

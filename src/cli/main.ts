@@ -34,6 +34,7 @@ interface RepairFlags {
   maxTurns: number;
   candidates: number;
   timeout: number;
+  modelTimeout: number;
   apply?: boolean;
   json?: boolean;
   quiet?: boolean;
@@ -178,7 +179,7 @@ function exitCode(result: RepairResult, applyError: string | undefined): number 
 async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO): Promise<number> {
   const projectRoot = await projectFolder(io.cwd, dir);
   const config = resolveModelConfig({ baseUrl: flags.baseUrl, model: flags.model, env: io.env });
-  const model = new OpenAIModelClient(config);
+  const model = new OpenAIModelClient(config, { timeoutMs: flags.modelTimeout * 1000 });
   const isolation = await selectIsolation({ mode: flags.sandbox, network: !!flags.allowNetwork, projectRoot });
   if (!flags.quiet) io.stderr(`isolation: ${isolation.kind}${isolation.reason ? ` (${isolation.reason})` : ''}\n`);
   const onEvent: ((event: RepairEvent) => void) | undefined = flags.quiet
@@ -242,6 +243,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       'time limit for one test run',
       wholeNumber('timeoutSeconds', '--timeout'),
       SETTING_LIMITS.timeoutSeconds.default,
+    )
+    .option(
+      '--model-timeout <seconds>',
+      'how long the model endpoint may stay silent (before its first token, and between chunks)',
+      wholeNumber('modelTimeoutSeconds', '--model-timeout'),
+      SETTING_LIMITS.modelTimeoutSeconds.default,
     )
     .option(
       '--sandbox <mode>',

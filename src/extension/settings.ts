@@ -16,6 +16,7 @@ export function readSettings(scope?: vscode.Uri): RepairSettings {
     maxTurns: config.get('maxTurns'),
     candidatesPerTurn: config.get('candidatesPerTurn'),
     timeoutSeconds: config.get('timeoutSeconds'),
+    modelTimeoutSeconds: config.get('modelTimeoutSeconds'),
   });
 }
 

@@ -128,6 +128,7 @@ describe('package.json: what the extension contributes', () => {
       'selfRepair.candidatesPerTurn',
       'selfRepair.maxTurns',
       'selfRepair.model',
+      'selfRepair.modelTimeoutSeconds',
       'selfRepair.sandbox',
       'selfRepair.sandbox.network',
       'selfRepair.testCommand',
@@ -155,6 +156,7 @@ describe('package.json: what the extension contributes', () => {
       maxTurns: 4,
       candidatesPerTurn: 1,
       timeoutMs: 120_000,
+      modelTimeoutMs: 30_000,
     });
   });
 
@@ -237,6 +239,7 @@ describe('the extension\u2019s pure logic', () => {
       maxTurns: 0,
       candidatesPerTurn: 99,
       timeoutSeconds: 2.6,
+      modelTimeoutSeconds: 0,
       baseUrl: '  ',
       model: ' m ',
       testCommand: 7,
@@ -248,6 +251,7 @@ describe('the extension\u2019s pure logic', () => {
       maxTurns: 1,
       candidatesPerTurn: 16,
       timeoutMs: 3000,
+      modelTimeoutMs: 1000,
     });
   });
 });

@@ -99,6 +99,7 @@ export type RepairEvent =
   | { type: 'baseline-finished'; report: TestReport; failing: string[] }
   | { type: 'turn-started'; turn: number; maxTurns: number }
   | { type: 'request-started'; turn: number; candidate: number; prompt: string }
+  | { type: 'request-waiting'; turn: number; candidate: number; elapsedMs: number }
   | { type: 'request-streaming'; turn: number; candidate: number; chars: number }
   | { type: 'request-finished'; turn: number; candidate: number; usage: TokenUsage; reply: string }
   | { type: 'candidate-rejected'; turn: number; candidate: Candidate; reason: string }

@@ -41,6 +41,11 @@ export function describeEvent(event: RepairEvent, context: { model?: string } = 
       const subject = `candidate ${event.candidate}`;
       return { line: `${subject}: request sent`, subject };
     }
+    case 'request-waiting':
+      return {
+        line: `candidate ${event.candidate}: ${describeWaiting(event.elapsedMs)}`,
+        subject: `candidate ${event.candidate}`,
+      };
     case 'request-streaming':
       return {
         line: `candidate ${event.candidate}: receiving… ${event.chars} chars`,
@@ -65,6 +70,11 @@ export function describeEvent(event: RepairEvent, context: { model?: string } = 
     case 'finished':
       return describeResult(event.result);
   }
+}
+
+/** `waiting for the model (12 s)`: a request sent, no token back yet. */
+export function describeWaiting(elapsedMs: number): string {
+  return `waiting for the model (${Math.floor(elapsedMs / 1000)} s)`;
 }
 
 /** `3 passed, 1 failed`, with `, 2 skipped` when any were; errored tests count as failed. */

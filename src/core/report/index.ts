@@ -1,1 +1,1 @@
-export { describeEvent, describeResult, plural, reportCounts, type EventText } from './describe';
+export { describeEvent, describeResult, describeWaiting, plural, reportCounts, type EventText } from './describe';

@@ -41,6 +41,7 @@ export function formatRepairEvent(event: RepairEvent): LogLine[] {
     case 'request-started':
       // Every candidate of a turn gets the same prompt: log it once.
       return event.candidate === 1 ? [info(`[prompt] turn ${event.turn}\n${indent(event.prompt)}`)] : [];
+    case 'request-waiting':
     case 'request-streaming':
       return [];
     case 'request-finished':

@@ -10,6 +10,8 @@ export interface RepairSettings {
   maxTurns: number;
   candidatesPerTurn: number;
   timeoutMs: number;
+  /** How long the model endpoint may stay silent. */
+  modelTimeoutMs: number;
 }
 
 export interface RawSettings {
@@ -19,6 +21,7 @@ export interface RawSettings {
   maxTurns?: unknown;
   candidatesPerTurn?: unknown;
   timeoutSeconds?: unknown;
+  modelTimeoutSeconds?: unknown;
 }
 
 /** Values as the settings hold them (hand-edited JSON may hold anything) → what a repair runs with. */
@@ -30,6 +33,7 @@ export function normalizeSettings(raw: RawSettings): RepairSettings {
     maxTurns: clampSetting('maxTurns', raw.maxTurns),
     candidatesPerTurn: clampSetting('candidatesPerTurn', raw.candidatesPerTurn),
     timeoutMs: clampSetting('timeoutSeconds', raw.timeoutSeconds) * 1000,
+    modelTimeoutMs: clampSetting('modelTimeoutSeconds', raw.modelTimeoutSeconds) * 1000,
   };
 }
 

@@ -1,4 +1,4 @@
-import { describeEvent, type RepairEvent } from '../core';
+import { describeEvent, describeTimeLimit, type RepairEvent } from '../core';
 
 /** How deep each event's line sits: a turn's candidates under the turn, the model's reasoning under its candidate. */
 const INDENT = { candidate: '  ', why: '    ' } as const;
@@ -23,8 +23,11 @@ export function progressPrinter(write: (text: string) => void, options: { model:
   return (event: RepairEvent): void => {
     const text = describeEvent(event, { model: options.model });
     switch (event.type) {
-      case 'baseline-started':
       case 'baseline-finished':
+        line(text.line);
+        if (event.candidateTimeLimit) line(describeTimeLimit(event.candidateTimeLimit));
+        break;
+      case 'baseline-started':
       case 'turn-started':
         waitingLines.clear();
         line(text.line);

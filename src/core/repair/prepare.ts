@@ -11,6 +11,7 @@ import { ProjectCode } from './code';
 import { failingTests } from './prompt';
 import type { RepairSession } from './session';
 import type { RepairEnding } from './finish';
+import { candidateTimeLimit } from './time-limit';
 
 /** Stands for a test run that had to be killed, among the failures shown to the model. */
 export const STALLED_RUN_ID = '(test run)';
@@ -112,6 +113,8 @@ export interface RepairTask {
   baseline: TestReport;
   goal: RepairGoal;
   code: ProjectCode;
+  /** Each candidate's test run may take this long (see time-limit.ts). */
+  candidateTimeoutMs: number;
 }
 
 /**
@@ -138,7 +141,13 @@ export async function prepareRepair(
   session.baseline = baseline;
   session.checkCancelled();
   const goal = repairGoal(baseline, session.settings.focusTests);
-  session.emit({ type: 'baseline-finished', report: baseline, failing: goal.failing.map((t) => t.id) });
+  const limit = candidateTimeLimit(baseline, session.settings.timeoutMs);
+  session.emit({
+    type: 'baseline-finished',
+    report: baseline,
+    failing: goal.failing.map((t) => t.id),
+    candidateTimeLimit: limit,
+  });
   // A run without results (and not killed) is a setup problem the model cannot fix.
   if (baseline.tests.length === 0 && !goal.stalled) {
     return {
@@ -153,5 +162,6 @@ export async function prepareRepair(
     const what = session.focused ? 'the selected tests already pass' : 'all tests already pass';
     return { ending: { status: 'fixed', message: `nothing to repair: ${what}` } };
   }
-  return { task: { project, baseline, goal, code: await ProjectCode.load(project) } };
+  const code = await ProjectCode.load(project);
+  return { task: { project, baseline, goal, code, candidateTimeoutMs: limit.ms } };
 }

@@ -2,6 +2,7 @@ import type { ErrorKind } from '../errors';
 import type { ModelClient, TokenUsage } from '../model/types';
 import type { CommandRunner } from '../sandbox/types';
 import type { TestReport } from '../testing/types';
+import type { CandidateTimeLimit } from './time-limit';
 
 export interface RepairOptions {
   /** The user's project folder; never written to by the loop. */
@@ -96,7 +97,13 @@ export interface RepairResult {
 
 export type RepairEvent =
   | { type: 'baseline-started'; command: string; framework: string }
-  | { type: 'baseline-finished'; report: TestReport; failing: string[] }
+  | {
+      type: 'baseline-finished';
+      report: TestReport;
+      failing: string[];
+      /** How long each candidate's test run may take, derived from the baseline's duration. */
+      candidateTimeLimit?: CandidateTimeLimit;
+    }
   | { type: 'turn-started'; turn: number; maxTurns: number }
   | { type: 'request-started'; turn: number; candidate: number; prompt: string }
   | { type: 'request-waiting'; turn: number; candidate: number; elapsedMs: number }

@@ -56,7 +56,10 @@ export async function verifyCandidate(
     return candidate;
   }
   session.checkCancelled();
-  candidate.report = await testChanges(task, candidate.changes, session.settings);
+  candidate.report = await testChanges(task, candidate.changes, {
+    ...session.settings,
+    timeoutMs: task.candidateTimeoutMs,
+  });
   const { regressions, fixed } = judgeReport(candidate.report, task.goal, session.focused);
   candidate.regressions = regressions;
   candidate.fixed = fixed;

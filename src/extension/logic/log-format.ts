@@ -1,6 +1,7 @@
 import {
   type Candidate,
   describeEvent,
+  describeTimeLimit,
   type EventText,
   isFailing,
   type RepairEvent,
@@ -35,6 +36,7 @@ export function formatRepairEvent(event: RepairEvent): LogLine[] {
         info(`${text.subject}: ${text.counts}`),
         ...failures(event.report, new Set(event.failing)),
         ...runError(event.report),
+        ...(event.candidateTimeLimit ? [info(describeTimeLimit(event.candidateTimeLimit))] : []),
       ];
     case 'turn-started':
       return [info(`── ${text.subject} ──`)];

@@ -11,6 +11,7 @@ import { ProjectCode } from './code';
 import { failingTests } from './prompt';
 import type { RepairSession } from './session';
 import type { RepairEnding } from './finish';
+import { nameHungTest } from './hung';
 import { candidateTimeLimit } from './time-limit';
 
 /** Stands for a test run that had to be killed, among the failures shown to the model. */
@@ -87,7 +88,8 @@ export interface RepairGoal {
   focus: Set<string>;
 }
 
-export function repairGoal(baseline: TestReport, focusTests?: string[]): RepairGoal {
+/** `hung`: the test a second run with per-test limits found hung, when the baseline was killed. */
+export function repairGoal(baseline: TestReport, focusTests?: string[], hung?: TestCaseResult): RepairGoal {
   const stalled: TestCaseResult | undefined = baseline.timedOut
     ? {
         id: STALLED_RUN_ID,
@@ -98,11 +100,15 @@ export function repairGoal(baseline: TestReport, focusTests?: string[]): RepairG
         frames: [],
       }
     : undefined;
-  const failing = [...failingTests(baseline, focusTests), ...(stalled ? [stalled] : [])];
+  const named = stalled && hung ? [hung] : [];
+  const failing = [...failingTests(baseline, focusTests), ...named, ...(stalled ? [stalled] : [])];
   const originallyPassing = new Set(baseline.tests.filter((t) => t.status === 'passed').map((t) => t.id));
-  // With a killed run there is no telling which tests failed, so the user's choice (if any) stands.
+  // With a killed run there is no telling which tests failed, so the user's choice (if any) stands; the
+  // hung test's id comes from a stack, not from the framework's list, so it informs the model only.
   const focus = new Set(
-    stalled && focusTests?.length ? focusTests : failing.filter((t) => t !== stalled).map((t) => t.id),
+    stalled && focusTests?.length
+      ? focusTests
+      : failing.filter((t) => t !== stalled && !named.includes(t)).map((t) => t.id),
   );
   return { failing, ...(stalled ? { stalled } : {}), originallyPassing, focus };
 }
@@ -140,7 +146,9 @@ export async function prepareRepair(
   const baseline = await runTestsIn(project, project.sandbox.root, session.settings);
   session.baseline = baseline;
   session.checkCancelled();
-  const goal = repairGoal(baseline, session.settings.focusTests);
+  const hung = baseline.timedOut ? await nameHungTest(project, session.settings) : undefined;
+  session.checkCancelled();
+  const goal = repairGoal(baseline, session.settings.focusTests, hung);
   const limit = candidateTimeLimit(baseline, session.settings.timeoutMs);
   session.emit({
     type: 'baseline-finished',

@@ -39,6 +39,7 @@ interface RepairFlags {
   maxTurns: number;
   candidates: number;
   timeout: number;
+  modelTimeout: number;
   apply?: boolean;
   json?: boolean;
   quiet?: boolean;
@@ -223,7 +224,7 @@ function exitCode(result: RepairResult, applyError: string | undefined, signalSt
 async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO): Promise<number> {
   const projectRoot = await projectFolder(io.cwd, dir);
   const config = resolveModelConfig({ baseUrl: flags.baseUrl, model: flags.model, env: io.env });
-  const model = new OpenAIModelClient(config);
+  const model = new OpenAIModelClient(config, { timeoutMs: flags.modelTimeout * 1000 });
   forgetModelKeys(io.env);
   const passEnv = checkPassedEnv(flags.env);
   for (const warning of passEnv.warnings) io.stderr(`warning: ${warning}\n`);
@@ -299,6 +300,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       'time limit for one test run',
       wholeNumber('timeoutSeconds', '--timeout'),
       SETTING_LIMITS.timeoutSeconds.default,
+    )
+    .option(
+      '--model-timeout <seconds>',
+      'how long the model endpoint may stay silent (before its first token, and between chunks)',
+      wholeNumber('modelTimeoutSeconds', '--model-timeout'),
+      SETTING_LIMITS.modelTimeoutSeconds.default,
     )
     .option(
       '--sandbox <mode>',

@@ -21,6 +21,13 @@ export const SETTING_LIMITS = {
   maxTokens: { min: 0, max: 100_000_000, default: 0 },
   /** Seconds one whole repair may take; 0 for no limit. */
   maxTimeSeconds: { min: 0, max: 86_400, default: 0 },
+  /**
+   * Seconds the model endpoint may stay silent: before its first byte, and between streamed chunks.
+   * Hosted endpoints start streaming within seconds and then send many chunks a second, so 30 s of
+   * silence means a stalled endpoint (or a local model still loading): reported at once rather than
+   * after minutes. A CPU-only local model reading a long prompt may need more.
+   */
+  modelTimeoutSeconds: { min: 1, max: 600, default: 30 },
 } as const satisfies Record<string, WholeNumberSetting>;
 
 export type WholeNumberSettingName = keyof typeof SETTING_LIMITS;
@@ -42,6 +49,9 @@ export const SWITCH_SETTINGS = {
  */
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 export const DEFAULT_MODEL = 'gpt-4o-mini';
+
+/** The model client's silence limit when none is given. */
+export const MODEL_TIMEOUT_MS = SETTING_LIMITS.modelTimeoutSeconds.default * 1000;
 
 /** The repair loop's defaults, in the loop's units. */
 export const REPAIR_DEFAULTS = {

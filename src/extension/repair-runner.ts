@@ -130,7 +130,7 @@ export class RepairRunner extends Disposable {
           return await repair({
             projectRoot: folder.uri.fsPath,
             testCommand: settings.testCommand,
-            model: new OpenAIModelClient(config),
+            model: new OpenAIModelClient(config, { timeoutMs: settings.modelTimeoutMs }),
             maxTurns: settings.maxTurns,
             candidatesPerTurn: settings.candidatesPerTurn,
             timeoutMs: settings.timeoutMs,
@@ -144,7 +144,7 @@ export class RepairRunner extends Disposable {
             onEvent: (event) => {
               progress.apply(event);
               this.statusBar.render(progress);
-              if (event.type !== 'request-streaming') this.log.event(event);
+              if (event.type !== 'request-streaming' && event.type !== 'request-waiting') this.log.event(event);
               notification.report({ message: progress.notification() });
               this.onEvent(folder, event);
             },

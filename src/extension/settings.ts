@@ -20,6 +20,7 @@ export function readSettings(scope?: vscode.Uri): RepairSettings {
     maxTimeSeconds: config.get('maxTimeSeconds'),
     env: config.get('env'),
     flakyCheck: config.get('flakyCheck'),
+    modelTimeoutSeconds: config.get('modelTimeoutSeconds'),
   });
 }
 

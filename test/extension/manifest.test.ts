@@ -133,6 +133,7 @@ describe('package.json: what the extension contributes', () => {
       'selfRepair.flakyCheck',
       'selfRepair.maxTurns',
       'selfRepair.model',
+      'selfRepair.modelTimeoutSeconds',
       'selfRepair.sandbox',
       'selfRepair.sandbox.network',
       'selfRepair.testCommand',
@@ -169,6 +170,7 @@ describe('package.json: what the extension contributes', () => {
       env: [],
       envWarnings: [],
       flakyCheck: true,
+      modelTimeoutMs: 30_000,
     });
   });
 
@@ -257,6 +259,7 @@ describe('the extension\u2019s pure logic', () => {
       maxTurns: 0,
       candidatesPerTurn: 99,
       timeoutSeconds: 2.6,
+      modelTimeoutSeconds: 0,
       baseUrl: '  ',
       model: ' m ',
       testCommand: 7,
@@ -280,6 +283,7 @@ describe('the extension\u2019s pure logic', () => {
         'selfRepair.env: not a variable name: "A=b"; give a name such as DATABASE_URL (set its value in your environment)',
       ],
       flakyCheck: true,
+      modelTimeoutMs: 1000,
     });
     assert.deepEqual(normalizeSettings({ env: 'DATABASE_URL' }).envWarnings, [
       'selfRepair.env must be a list of variable names',

@@ -82,6 +82,17 @@ describe('status bar text from repair events', function () {
     assert.ok(lines.includes('turn 2/4: verifying candidates in a copy of the project…'), lines.join('\n'));
   });
 
+  it('says how long it has waited for the model until the first token arrives', () => {
+    const progress = new RepairProgress({ model: 'm', project: 'p' });
+    progress.apply({ type: 'turn-started', turn: 1, maxTurns: 4 });
+    progress.apply({ type: 'request-waiting', turn: 1, candidate: 1, elapsedMs: 12_400 });
+    assert.equal(progress.statusText(), '$(sync~spin) Self-repair: turn 1/4 · waiting for the model (12 s)');
+    assert.equal(progress.notification(), 'turn 1/4: asking m: waiting for the model (12 s)…');
+    progress.apply({ type: 'request-streaming', turn: 1, candidate: 1, chars: 40 });
+    assert.equal(progress.statusText(), '$(sync~spin) Self-repair: turn 1/4');
+    assert.equal(progress.notification(), 'turn 1/4: asking m (40 chars)…');
+  });
+
   it('writes token counts short', () => {
     assert.deepEqual([0, 812, 1000, 1234, 12_345, 999_999, 1_250_000].map(formatCount), [
       '0',

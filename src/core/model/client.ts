@@ -6,15 +6,25 @@ import OpenAI, {
   OpenAIError,
 } from 'openai';
 import { isLoopbackUrl, LOCAL_PLACEHOLDER_KEY, MISSING_KEY_MESSAGE, type ModelConfig } from './config';
+import { MODEL_TIMEOUT_MS } from '../settings';
 import { oneLine } from '../text';
 import { ModelError, type ChatRequest, type ChatResponse, type ModelClient, type TokenUsage } from './types';
 
 export interface ModelClientOptions {
-  /** Longest wait for the endpoint to start answering, and then between streamed chunks. Default 120 s. */
+  /**
+   * Longest silence from the endpoint: from sending the request to its first byte, and then between
+   * streamed chunks. Default 30 s (see MODEL_TIMEOUT in settings.ts). A stall ends the request without
+   * a retry: the same endpoint would most likely stall again, and the user would wait twice as long.
+   */
   timeoutMs?: number;
-  /** Retries of connection failures, 408/409/429 and 5xx answers (the SDK's policy). Default 1. */
+  /** Retries of refused connections, 408/409/429 and 5xx answers (the SDK's policy). Default 1. */
   maxRetries?: number;
 }
+
+/** Node's fetch (undici) gives up on a TCP connect after 10 s; the SDK then reports a connection timeout. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+/** How often `onWaiting` hears how long the request has waited for its first token. */
+export const WAITING_TICK_MS = 1_000;
 
 /** What a streamed reply amounts to once it ends. */
 interface StreamedReply {
@@ -35,7 +45,7 @@ export class OpenAIModelClient implements ModelClient {
   constructor(config: ModelConfig, options: ModelClientOptions = {}) {
     this.model = config.model;
     this.baseUrl = config.baseUrl;
-    this.timeoutMs = options.timeoutMs ?? 120_000;
+    this.timeoutMs = options.timeoutMs ?? MODEL_TIMEOUT_MS;
     const apiKey = config.apiKey || (isLoopbackUrl(config.baseUrl) ? LOCAL_PLACEHOLDER_KEY : undefined);
     if (!apiKey) throw new ModelError('missing-key', MISSING_KEY_MESSAGE);
     // Everything explicit: the SDK would otherwise fill gaps from OPENAI_BASE_URL, OPENAI_ORG_ID, ...
@@ -45,31 +55,25 @@ export class OpenAIModelClient implements ModelClient {
       organization: null,
       project: null,
       maxRetries: options.maxRetries ?? 1,
-      timeout: this.timeoutMs,
+      // Our own silence timer (complete()) ends a stall first; the SDK's would retry it, doubling the wait.
+      timeout: this.timeoutMs * 2 + CONNECT_TIMEOUT_MS,
     });
   }
 
   async complete(request: ChatRequest): Promise<ChatResponse> {
     const started = Date.now();
-    // The SDK's timeout ends when headers arrive; this one catches a stream that stalls afterwards.
-    const stall = new AbortController();
-    const signal = request.signal ? AbortSignal.any([request.signal, stall.signal]) : stall.signal;
-    let timer: NodeJS.Timeout | undefined;
-    const watch = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => stall.abort(), this.timeoutMs);
-    };
-
+    const silence = new SilenceWatch(this.timeoutMs, started, request.onWaiting);
+    const signal = request.signal ? AbortSignal.any([request.signal, silence.signal]) : silence.signal;
     let reply: StreamedReply;
     try {
-      reply = await this.stream(request, signal, watch);
+      reply = await this.stream(request, signal, silence);
     } catch (error) {
-      throw this.toModelError(error, request.signal, stall.signal);
+      throw this.toModelError(error, request.signal, silence);
     } finally {
-      clearTimeout(timer);
+      silence.stop();
     }
     if (request.signal?.aborted) throw cancelled();
-    if (stall.signal.aborted) throw this.stalled();
+    if (silence.signal.aborted) throw this.stalled(silence);
     if (!reply.content.trim()) {
       throw new ModelError('bad-response', `the model "${this.model}" at ${this.baseUrl} returned an empty reply`);
     }
@@ -82,8 +86,8 @@ export class OpenAIModelClient implements ModelClient {
     };
   }
 
-  /** Sends the request and gathers the streamed reply; `watch` is called whenever the endpoint shows signs of life. */
-  private async stream(request: ChatRequest, signal: AbortSignal, watch: () => void): Promise<StreamedReply> {
+  /** Sends the request and gathers the streamed reply, telling `silence` whenever the endpoint shows signs of life. */
+  private async stream(request: ChatRequest, signal: AbortSignal, silence: SilenceWatch): Promise<StreamedReply> {
     const reply: StreamedReply = { content: '', model: this.model };
     const stream = await this.openai.chat.completions.create(
       {
@@ -97,10 +101,10 @@ export class OpenAIModelClient implements ModelClient {
       },
       { signal },
     );
-    watch();
+    silence.heard();
     // On abort the SDK ends the iteration quietly instead of throwing; complete() checks the signals after.
     for await (const chunk of stream) {
-      watch();
+      silence.heard();
       if (chunk.model) reply.model = chunk.model;
       if (chunk.usage)
         reply.usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
@@ -108,6 +112,7 @@ export class OpenAIModelClient implements ModelClient {
       if (choice?.finish_reason) reply.finishReason = choice.finish_reason;
       const text = choice?.delta?.content;
       if (text) {
+        silence.firstToken();
         reply.content += text;
         request.onDelta?.(text, reply.content.length);
       }
@@ -126,13 +131,14 @@ export class OpenAIModelClient implements ModelClient {
     }
   }
 
-  private toModelError(error: unknown, signal?: AbortSignal, stall?: AbortSignal): ModelError {
+  private toModelError(error: unknown, signal?: AbortSignal, silence?: SilenceWatch): ModelError {
     if (error instanceof ModelError) return error;
     if (signal?.aborted) return cancelled();
-    if (stall?.aborted) return this.stalled();
+    if (silence?.signal.aborted) return this.stalled(silence);
     if (error instanceof APIUserAbortError) return cancelled();
+    // Our silence timer ends every wait for an answer before the SDK's; what is left is the connect timeout.
     if (error instanceof APIConnectionTimeoutError) {
-      return this.unreachable(`no answer within ${seconds(this.timeoutMs)}`);
+      return this.unreachable(`could not connect within ${seconds(CONNECT_TIMEOUT_MS)}`);
     }
     if (error instanceof APIConnectionError) return this.unreachable(causeCode(error) ?? 'connection failed');
     if (error instanceof APIError) return this.statusError(error as APIError);
@@ -172,8 +178,57 @@ export class OpenAIModelClient implements ModelClient {
     return new ModelError('unreachable', `cannot reach the model endpoint at ${this.baseUrl} (${why})`);
   }
 
-  private stalled(): ModelError {
-    return this.unreachable(`the reply stalled for ${seconds(this.timeoutMs)}`);
+  /** One line naming the stall, and the setting that allows a slower model more time. */
+  private stalled(silence: SilenceWatch): ModelError {
+    if (silence.answered) return this.unreachable(`the reply stalled for ${seconds(this.timeoutMs)}`);
+    return this.unreachable(
+      `no answer within ${seconds(this.timeoutMs)}; a model slow to start needs a longer model timeout`,
+    );
+  }
+}
+
+/**
+ * Ends a request when the endpoint stays silent for `limitMs` (before its first byte, or between
+ * chunks), and tells `onWaiting` every second how long the request has waited for its first token.
+ */
+class SilenceWatch {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private ticker: NodeJS.Timeout | undefined;
+  /** Whether the endpoint has sent anything (headers count). */
+  answered = false;
+
+  constructor(
+    private readonly limitMs: number,
+    started: number,
+    onWaiting?: (elapsedMs: number) => void,
+  ) {
+    this.arm();
+    if (onWaiting) this.ticker = setInterval(() => onWaiting(Date.now() - started), WAITING_TICK_MS);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  heard(): void {
+    this.answered = true;
+    this.arm();
+  }
+
+  firstToken(): void {
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    clearInterval(this.ticker);
+  }
+
+  private arm(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.controller.abort(), this.limitMs);
   }
 }
 

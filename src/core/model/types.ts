@@ -19,6 +19,8 @@ export interface ChatRequest {
   signal?: AbortSignal;
   /** Called with each streamed piece of text, in order. */
   onDelta?: (text: string, soFar: number) => void;
+  /** Called every second until the first token arrives, with the time since the request was sent. */
+  onWaiting?: (elapsedMs: number) => void;
 }
 
 export interface ChatResponse {

@@ -12,3 +12,9 @@ export {
   type TestRunOnce,
 } from './prepare';
 export type * from './types';
+export {
+  candidateTimeLimit,
+  CANDIDATE_TIME_FACTOR,
+  CANDIDATE_TIME_FLOOR_MS,
+  type CandidateTimeLimit,
+} from './time-limit';

@@ -13,6 +13,8 @@ import { checkFlakyTests } from './flaky';
 import { failingTests } from './prompt';
 import type { RepairSession } from './session';
 import type { RepairEnding } from './finish';
+import { nameHungTest } from './hung';
+import { candidateTimeLimit } from './time-limit';
 
 /** Stands for a test run that had to be killed, among the failures shown to the model. */
 export const STALLED_RUN_ID = '(test run)';
@@ -94,7 +96,8 @@ export interface RepairGoal {
   repeat?: Set<string>;
 }
 
-export function repairGoal(baseline: TestReport, focusTests?: string[]): RepairGoal {
+/** `hung`: the test a second run with per-test limits found hung, when the baseline was killed. */
+export function repairGoal(baseline: TestReport, focusTests?: string[], hung?: TestCaseResult): RepairGoal {
   const stalled: TestCaseResult | undefined = baseline.timedOut
     ? {
         id: STALLED_RUN_ID,
@@ -105,11 +108,15 @@ export function repairGoal(baseline: TestReport, focusTests?: string[]): RepairG
         frames: [],
       }
     : undefined;
-  const failing = [...failingTests(baseline, focusTests), ...(stalled ? [stalled] : [])];
+  const named = stalled && hung ? [hung] : [];
+  const failing = [...failingTests(baseline, focusTests), ...named, ...(stalled ? [stalled] : [])];
   const originallyPassing = new Set(baseline.tests.filter((t) => t.status === 'passed').map((t) => t.id));
-  // With a killed run there is no telling which tests failed, so the user's choice (if any) stands.
+  // With a killed run there is no telling which tests failed, so the user's choice (if any) stands; the
+  // hung test's id comes from a stack, not from the framework's list, so it informs the model only.
   const focus = new Set(
-    stalled && focusTests?.length ? focusTests : failing.filter((t) => t !== stalled).map((t) => t.id),
+    stalled && focusTests?.length
+      ? focusTests
+      : failing.filter((t) => t !== stalled && !named.includes(t)).map((t) => t.id),
   );
   return { failing, ...(stalled ? { stalled } : {}), originallyPassing, focus };
 }
@@ -120,6 +127,8 @@ export interface RepairTask {
   baseline: TestReport;
   goal: RepairGoal;
   code: ProjectCode;
+  /** Each candidate's test run may take this long (see time-limit.ts). */
+  candidateTimeoutMs: number;
 }
 
 /**
@@ -146,8 +155,16 @@ export async function prepareRepair(
   const baseline = await runTestsIn(project, project.sandbox.root, session.settings);
   session.baseline = baseline;
   session.checkCancelled();
-  const goal = repairGoal(baseline, session.settings.focusTests);
-  session.emit({ type: 'baseline-finished', report: baseline, failing: goal.failing.map((t) => t.id) });
+  const hung = baseline.timedOut ? await nameHungTest(project, session.settings) : undefined;
+  session.checkCancelled();
+  const goal = repairGoal(baseline, session.settings.focusTests, hung);
+  const limit = candidateTimeLimit(baseline, session.settings.timeoutMs);
+  session.emit({
+    type: 'baseline-finished',
+    report: baseline,
+    failing: goal.failing.map((t) => t.id),
+    candidateTimeLimit: limit,
+  });
   // A run without results (and not killed) is a setup problem the model cannot fix.
   if (baseline.tests.length === 0 && !goal.stalled) {
     return {
@@ -164,5 +181,6 @@ export async function prepareRepair(
   }
   const checked = await checkFlakyTests(session, project, goal);
   if ('ending' in checked) return checked;
-  return { task: { project, baseline, goal: checked.goal, code: await ProjectCode.load(project) } };
+  const code = await ProjectCode.load(project);
+  return { task: { project, baseline, goal: checked.goal, code, candidateTimeoutMs: limit.ms } };
 }

@@ -78,6 +78,7 @@ async function askForCandidates(
         messages,
         temperature,
         signal,
+        onWaiting: (elapsedMs) => session.emit({ type: 'request-waiting', turn, candidate: index, elapsedMs }),
         onDelta: (_text, chars) => session.emit({ type: 'request-streaming', turn, candidate: index, chars }),
       });
       session.recordResponse(turn, index, response);

@@ -2,6 +2,7 @@ import type { ErrorKind } from '../errors';
 import type { ModelClient, TokenUsage } from '../model/types';
 import type { CommandRunner } from '../sandbox/types';
 import type { TestReport } from '../testing/types';
+import type { CandidateTimeLimit } from './time-limit';
 
 export interface RepairOptions {
   /** The user's project folder; never written to by the loop. */
@@ -124,13 +125,20 @@ export interface RepairResult {
 
 export type RepairEvent =
   | { type: 'baseline-started'; command: string; framework: string }
-  | { type: 'baseline-finished'; report: TestReport; failing: string[] }
+  | {
+      type: 'baseline-finished';
+      report: TestReport;
+      failing: string[];
+      /** How long each candidate's test run may take, derived from the baseline's duration. */
+      candidateTimeLimit?: CandidateTimeLimit;
+    }
   /** The failing tests run again on the unchanged code, to tell flaky ones from real failures. */
   | { type: 'flaky-check-started'; tests: string[] }
   /** `tests` passed on the rerun; those in `repaired` the user named, so a fix must pass them `runs` times. */
   | { type: 'flaky'; tests: string[]; repaired: string[]; runs: number }
   | { type: 'turn-started'; turn: number; maxTurns: number }
   | { type: 'request-started'; turn: number; candidate: number; prompt: string }
+  | { type: 'request-waiting'; turn: number; candidate: number; elapsedMs: number }
   | { type: 'request-streaming'; turn: number; candidate: number; chars: number }
   | { type: 'request-finished'; turn: number; candidate: number; usage: TokenUsage; reply: string }
   | { type: 'candidate-rejected'; turn: number; candidate: Candidate; reason: string }

@@ -73,7 +73,10 @@ export async function verifyCandidate(
 
 /** Runs the tests on a screened candidate and records what they say, the report checked against the runner. */
 async function runAndJudge(session: RepairSession, task: RepairTask, candidate: Candidate): Promise<void> {
-  candidate.report = await testChanges(task, candidate.changes, session.settings);
+  candidate.report = await testChanges(task, candidate.changes, {
+    ...session.settings,
+    timeoutMs: task.candidateTimeoutMs,
+  });
   const { regressions, fixed } = judgeReport(candidate.report, task.goal, session.focused);
   candidate.regressions = regressions;
   const disagreement = reportDisagreement(candidate.report);

@@ -1,3 +1,4 @@
+import { CANDIDATE_TIME_FACTOR, CANDIDATE_TIME_FLOOR_MS, type CandidateTimeLimit } from '../repair/time-limit';
 import type { Candidate, RepairEvent, RepairResult } from '../repair/types';
 import { firstSentence } from '../text';
 import type { TestReport } from '../testing/types';
@@ -47,6 +48,11 @@ export function describeEvent(event: RepairEvent, context: { model?: string } = 
       const subject = `candidate ${event.candidate}`;
       return { line: `${subject}: request sent`, subject };
     }
+    case 'request-waiting':
+      return {
+        line: `candidate ${event.candidate}: ${describeWaiting(event.elapsedMs)}`,
+        subject: `candidate ${event.candidate}`,
+      };
     case 'request-streaming':
       return {
         line: `candidate ${event.candidate}: receiving… ${event.chars} chars`,
@@ -71,6 +77,26 @@ export function describeEvent(event: RepairEvent, context: { model?: string } = 
     case 'finished':
       return describeResult(event.result);
   }
+}
+
+/** `candidate time limit: 12 s (5× the 2.4 s baseline)` */
+export function describeTimeLimit(limit: CandidateTimeLimit): string {
+  const took = limit.baselineMs === undefined ? '' : `the baseline took ${seconds(limit.baselineMs)}`;
+  const why = {
+    baseline: `${CANDIDATE_TIME_FACTOR}× the ${seconds(limit.baselineMs ?? 0)} baseline`,
+    floor: `at least ${seconds(CANDIDATE_TIME_FLOOR_MS)}; ${took}`,
+    user: limit.baselineMs === undefined ? 'your time limit: the baseline did not finish' : `your time limit; ${took}`,
+  }[limit.basis];
+  return `candidate time limit: ${seconds(limit.ms)} (${why})`;
+}
+
+function seconds(ms: number): string {
+  return `${ms < 10_000 ? Number((ms / 1000).toFixed(1)) : Math.round(ms / 1000)} s`;
+}
+
+/** `waiting for the model (12 s)`: a request sent, no token back yet. */
+export function describeWaiting(elapsedMs: number): string {
+  return `waiting for the model (${Math.floor(elapsedMs / 1000)} s)`;
 }
 
 /** `3 passed, 1 failed`, with `, 2 skipped` when any were; errored tests count as failed. */

@@ -1,1 +1,9 @@
-export { describeEvent, describeResult, plural, reportCounts, type EventText } from './describe';
+export {
+  describeEvent,
+  describeResult,
+  describeTimeLimit,
+  describeWaiting,
+  plural,
+  reportCounts,
+  type EventText,
+} from './describe';

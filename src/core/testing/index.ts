@@ -3,3 +3,4 @@ export { adapters, adapterById, selectAdapter } from './adapters';
 export { pytestAdapter } from './pytest';
 export { nodeTestAdapter } from './node-test';
 export { runTests, type RunTestsOptions } from './run';
+export { findHungTest, withPerTestTimeout } from './hung';

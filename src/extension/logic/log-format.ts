@@ -1,6 +1,7 @@
 import {
   type Candidate,
   describeEvent,
+  describeTimeLimit,
   type EventText,
   isFailing,
   type RepairEvent,
@@ -35,6 +36,7 @@ export function formatRepairEvent(event: RepairEvent): LogLine[] {
         info(`${text.subject}: ${text.counts}`),
         ...failures(event.report, new Set(event.failing)),
         ...runError(event.report),
+        ...(event.candidateTimeLimit ? [info(describeTimeLimit(event.candidateTimeLimit))] : []),
       ];
     case 'flaky-check-started':
       return [info(text.line)];
@@ -45,6 +47,7 @@ export function formatRepairEvent(event: RepairEvent): LogLine[] {
     case 'request-started':
       // Every candidate of a turn gets the same prompt: log it once.
       return event.candidate === 1 ? [info(`[prompt] turn ${event.turn}\n${indent(event.prompt)}`)] : [];
+    case 'request-waiting':
     case 'request-streaming':
       return [];
     case 'request-finished':

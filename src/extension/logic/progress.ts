@@ -1,4 +1,11 @@
-import { describeEvent, type EventText, plural, type RepairEvent, type RepairResult } from '../../core';
+import {
+  describeEvent,
+  describeWaiting,
+  type EventText,
+  plural,
+  type RepairEvent,
+  type RepairResult,
+} from '../../core';
 import { passCount } from './reason';
 import { formatCount } from './text';
 
@@ -48,6 +55,8 @@ export class RepairProgress {
   private promptTokens = 0;
   private completionTokens = 0;
   private receiving = 0;
+  /** How long the current request has waited for its first token; 0 once tokens flow. */
+  private waitingMs = 0;
   private result: RepairResult | undefined;
 
   constructor(private readonly subject: { model: string; project: string; focus?: string }) {}
@@ -69,13 +78,19 @@ export class RepairProgress {
         this.maxTurns = event.maxTurns;
         this.turnText = describeEvent(event, { model: this.subject.model });
         this.receiving = 0;
+        this.waitingMs = 0;
+        break;
+      case 'request-waiting':
+        this.waitingMs = event.elapsedMs;
         break;
       case 'request-streaming':
         this.receiving = event.chars;
+        this.waitingMs = 0;
         break;
       case 'request-finished':
         this.promptTokens += event.usage.promptTokens;
         this.completionTokens += event.usage.completionTokens;
+        this.waitingMs = 0;
         this.phase = 'verifying';
         break;
       case 'candidate-rejected':
@@ -109,6 +124,7 @@ export class RepairProgress {
     if (this.turn === 0)
       parts.push(this.phase === 'baseline' || this.phase === 'starting' ? 'running tests' : 'starting');
     else parts.push(this.turnText?.subject ?? `turn ${this.turn}`);
+    if (this.phase === 'asking' && this.waitingMs) parts.push(describeWaiting(this.waitingMs));
     if (this.verified) parts.push(`${plural(this.verified, 'candidate')} verified`);
     if (this.best && this.best.total) parts.push(`tests ${this.best.passed}/${this.best.total}`);
     if (this.tokens) parts.push(`${formatCount(this.tokens)} tokens`);
@@ -126,8 +142,10 @@ export class RepairProgress {
         return 'starting…';
       case 'baseline':
         return `running the tests${this.framework ? ` (${this.framework})` : ''}…`;
-      case 'asking':
-        return `${this.turnText?.line ?? ''}${this.receiving ? ` (${formatCount(this.receiving)} chars)` : ''}…`;
+      case 'asking': {
+        const waiting = this.waitingMs ? `: ${describeWaiting(this.waitingMs)}` : '';
+        return `${this.turnText?.line ?? ''}${this.receiving ? ` (${formatCount(this.receiving)} chars)` : waiting}…`;
+      }
       case 'verifying':
         return `${this.turnText?.subject ?? ''}: verifying candidates in a copy of the project…`;
       case 'done':

@@ -20,6 +20,8 @@ export interface RepairSettings {
   envWarnings: string[];
   /** Rerun the failing tests before repairing, to leave flaky ones out. */
   flakyCheck: boolean;
+  /** How long the model endpoint may stay silent. */
+  modelTimeoutMs: number;
 }
 
 export interface RawSettings {
@@ -33,6 +35,7 @@ export interface RawSettings {
   maxTimeSeconds?: unknown;
   env?: unknown;
   flakyCheck?: unknown;
+  modelTimeoutSeconds?: unknown;
 }
 
 /** Values as the settings hold them (hand-edited JSON may hold anything) → what a repair runs with. */
@@ -48,6 +51,7 @@ export function normalizeSettings(raw: RawSettings): RepairSettings {
     maxTimeMs: clampSetting('maxTimeSeconds', raw.maxTimeSeconds) * 1000,
     ...passedEnv(raw.env),
     flakyCheck: typeof raw.flakyCheck === 'boolean' ? raw.flakyCheck : SWITCH_SETTINGS.flakyCheck.default,
+    modelTimeoutMs: clampSetting('modelTimeoutSeconds', raw.modelTimeoutSeconds) * 1000,
   };
 }
 

@@ -215,7 +215,43 @@ describe('OpenAIModelClient against a scripted OpenAI-compatible server', () => 
       { timeoutMs: 300, maxRetries: 0 },
     );
     const error = await rejection(client.complete({ messages }));
-    assertOneLine(error, 'unreachable', `cannot reach the model endpoint at ${server.url} (no answer within 0.3 s)`);
+    assertOneLine(
+      error,
+      'unreachable',
+      `cannot reach the model endpoint at ${server.url} (no answer within 0.3 s; a model slow to start needs a longer model timeout)`,
+    );
+  });
+
+  it('does not retry a stall: the same endpoint would stall again, doubling the wait', async () => {
+    server = await ScriptedModelServer.start({ replies: [{ content: 'too late', delayMs: 30_000 }, 'quick'] });
+    const client = new OpenAIModelClient({ baseUrl: server.url, model: 'm', apiKey: 'k' }, { timeoutMs: 300 });
+    const error = await rejection(client.complete({ messages }));
+    assert.equal(error.kind, 'unreachable');
+    assert.match(error.message, /no answer within 0\.3 s/);
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('tells how long it has waited, every second, until the first token arrives', async () => {
+    server = await ScriptedModelServer.start({ replies: [{ content: 'after a while', delayMs: 2_500 }] });
+    const client = new OpenAIModelClient({ baseUrl: server.url, model: 'm', apiKey: 'k' }, { timeoutMs: 10_000 });
+    const waited: number[] = [];
+    let deltas = 0;
+    const response = await client.complete({
+      messages,
+      onWaiting: (elapsedMs) => {
+        assert.equal(deltas, 0, 'no waiting news once tokens flow');
+        waited.push(elapsedMs);
+      },
+      onDelta: () => deltas++,
+    });
+    assert.equal(response.content, 'after a while');
+    assert.ok(waited.length >= 1, `waiting was reported (${waited.join(', ')})`);
+    assert.deepEqual(
+      [...waited].sort((a, b) => a - b),
+      waited,
+      'the elapsed time only grows',
+    );
+    assert.ok(waited[0]! >= 900);
   });
 
   it('gives up on an endpoint that stops sending mid-reply', async () => {

@@ -1,0 +1,75 @@
+/**
+ * Naming a hung test. When a run is killed at its time limit, it is run once more with a per-test
+ * time limit, so that the framework itself says which test hung and, where it can, where it was
+ * stuck: pytest's faulthandler prints every thread's stack once a test outlasts
+ * `faulthandler_timeout`; node's test runner fails a test file that outlasts `--test-timeout`.
+ */
+import { toFrame } from './frames';
+import { isFailing, type FrameworkAdapter, type StackFrame, type TestCaseResult, type TestReport } from './types';
+
+/** `python3 -m pytest`, `pytest`, `py.test`: where pytest's own options may go. */
+const PYTEST_WORD = /(?:^|[\s;&|/'"(])py\.?test(?=$|[\s;&|)'"])/;
+/** `node --test` as one plain command, where another option may go right after `node`. */
+const NODE_WORD = /(?:^|[\s;&|/'"(])node(?:\.exe)?(?=\s(?:[^;&|]*\s)?--test(?=$|[\s;&|)'"]))/;
+/** The header faulthandler prints when a test outlasts its limit (after pytest's progress dots), then one stack per thread. */
+const FAULTHANDLER_DUMP = /Timeout \(\d+:\d\d:\d\d(?:\.\d+)?\)!$/m;
+const PYTHON_FRAME = /^\s+File "(.+)", line (\d+) in (\S+)$/;
+const NODE_TIMEOUT = /test timed out after \d+ ?ms/;
+
+/** The command with a per-test limit of `seconds`, or undefined when the framework (or the command) has none. */
+export function withPerTestTimeout(adapter: FrameworkAdapter, command: string, seconds: number): string | undefined {
+  const word = adapter.id === 'pytest' ? PYTEST_WORD : adapter.id === 'node-test' ? NODE_WORD : undefined;
+  const match = word?.exec(command);
+  if (!match) return undefined;
+  const option = adapter.id === 'pytest' ? `-o faulthandler_timeout=${seconds}` : `--test-timeout=${seconds * 1000}`;
+  const end = match.index + match[0].length;
+  return `${command.slice(0, end)} ${option}${command.slice(end)}`;
+}
+
+/**
+ * The hung test of a run made with a per-test limit of `seconds`, as a failure to show the model:
+ * its id, `hung: did not finish within N s`, and the frames in project files where it was stuck.
+ */
+export function findHungTest(
+  adapter: FrameworkAdapter,
+  report: TestReport,
+  projectRoot: string,
+  seconds: number,
+): TestCaseResult | undefined {
+  const message = `hung: did not finish within ${seconds} s`;
+  if (adapter.id === 'pytest') return hungPythonTest(adapter, report.output, projectRoot, message);
+  const timedOut = report.tests.find((t) => isFailing(t) && NODE_TIMEOUT.test(`${t.message} ${t.details}`));
+  return timedOut && { ...timedOut, status: 'errored', message };
+}
+
+function hungPythonTest(
+  adapter: FrameworkAdapter,
+  output: string,
+  projectRoot: string,
+  message: string,
+): TestCaseResult | undefined {
+  const dumps = output.split(FAULTHANDLER_DUMP);
+  if (dumps.length < 2) return undefined;
+  // The last dump is of the test still running when the run was killed; its first stack is the main thread's.
+  const stack = dumps[dumps.length - 1]!.trimStart().split(/\n(?=Thread 0x|Current thread)/)[0]!;
+  const frames: StackFrame[] = [];
+  for (const line of stack.split('\n')) {
+    const found = PYTHON_FRAME.exec(line);
+    if (found) frames.push(toFrame(projectRoot, found[1]!, Number(found[2]), undefined, found[3]));
+  }
+  // faulthandler prints the innermost call first; tracebacks (and our frames) start at the outermost.
+  const inProject = frames.filter((frame) => frame.inProject).reverse();
+  const test = inProject.find((frame) => adapter.isTestFile(frame.file) && /^test/.test(frame.functionName ?? ''));
+  if (!test) return undefined;
+  const where = inProject.map((f) => `  File "${f.file}", line ${f.line}, in ${f.functionName ?? '?'}`);
+  return {
+    id: `${test.file}::${test.functionName!}`,
+    name: test.functionName!,
+    file: test.file,
+    line: test.line,
+    status: 'errored',
+    message,
+    details: `${message}; where it was stuck (most recent call last):\n${where.join('\n')}`,
+    frames: inProject,
+  };
+}

@@ -268,45 +268,33 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
 }
 
-export async function main(argv: string[], io: CliIO): Promise<number> {
-  let code = EXIT.usage as number;
-  let json = false;
-  const program = new Command('self-repair')
-    .description('Repairs code against its tests with a language model; only verified patches are offered.')
-    .showHelpAfterError('(run self-repair --help for usage)')
-    .exitOverride()
-    .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
-  program
+/** The whole-number options: each checked against, and defaulting to, the settings contract both hosts share. */
+const WHOLE_NUMBER_OPTIONS: ReadonlyArray<readonly [string, string, WholeNumberSettingName]> = [
+  ['--max-turns <n>', 'repair turns before giving up', 'maxTurns'],
+  ['--candidates <k>', 'candidates asked for in each turn', 'candidatesPerTurn'],
+  ['--timeout <seconds>', 'time limit for one test run', 'timeoutSeconds'],
+  [
+    '--model-timeout <seconds>',
+    'how long the model endpoint may stay silent (before its first token, and between chunks)',
+    'modelTimeoutSeconds',
+  ],
+  ['--max-tokens <n>', 'token budget of the whole repair, prompt and completion (0: none)', 'maxTokens'],
+  ['--max-time <seconds>', 'time budget of the whole repair (0: none)', 'maxTimeSeconds'],
+];
+
+/** `self-repair repair` and its options. */
+function repairCommand(program: Command): Command {
+  const command = program
     .command('repair')
     .description('run the tests, repair the failing ones, print (or --apply) the verified patch')
     .argument('[dir]', 'project folder', '.')
     .option('-t, --test <command>', 'shell command that runs the tests (detected when omitted)')
     .option('-m, --model <id>', `model id (env SELF_REPAIR_MODEL, default ${DEFAULT_MODEL})`)
-    .option('--base-url <url>', `OpenAI-compatible endpoint (env SELF_REPAIR_BASE_URL, default ${DEFAULT_BASE_URL})`)
-    .option(
-      '--max-turns <n>',
-      'repair turns before giving up',
-      wholeNumber('maxTurns', '--max-turns'),
-      SETTING_LIMITS.maxTurns.default,
-    )
-    .option(
-      '--candidates <k>',
-      'candidates asked for in each turn',
-      wholeNumber('candidatesPerTurn', '--candidates'),
-      SETTING_LIMITS.candidatesPerTurn.default,
-    )
-    .option(
-      '--timeout <seconds>',
-      'time limit for one test run',
-      wholeNumber('timeoutSeconds', '--timeout'),
-      SETTING_LIMITS.timeoutSeconds.default,
-    )
-    .option(
-      '--model-timeout <seconds>',
-      'how long the model endpoint may stay silent (before its first token, and between chunks)',
-      wholeNumber('modelTimeoutSeconds', '--model-timeout'),
-      SETTING_LIMITS.modelTimeoutSeconds.default,
-    )
+    .option('--base-url <url>', `OpenAI-compatible endpoint (env SELF_REPAIR_BASE_URL, default ${DEFAULT_BASE_URL})`);
+  for (const [spec, what, name] of WHOLE_NUMBER_OPTIONS) {
+    command.option(spec, what, wholeNumber(name, spec.split(' ')[0]!), SETTING_LIMITS[name].default);
+  }
+  return command
     .option(
       '--sandbox <mode>',
       'OS sandbox for the tests: auto (strongest available), strict (refuse without one), off',
@@ -322,28 +310,26 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       [] as string[],
     )
     .option(
-      '--max-tokens <n>',
-      'token budget of the whole repair, prompt and completion (0: none)',
-      wholeNumber('maxTokens', '--max-tokens'),
-      SETTING_LIMITS.maxTokens.default,
-    )
-    .option(
-      '--max-time <seconds>',
-      'time budget of the whole repair (0: none)',
-      wholeNumber('maxTimeSeconds', '--max-time'),
-      SETTING_LIMITS.maxTimeSeconds.default,
-    )
-    .option(
       '--allow-test-edits',
       'let this run edit test files (never the runner configuration); such edits are listed',
     )
     .option('--apply', 'write the verified patch into the project (default: print it, touch nothing)')
     .option('--json', 'print one JSON object with the outcome on stdout')
-    .option('-q, --quiet', 'no progress on stderr')
-    .action(async (dir: string | undefined, flags: RepairFlags) => {
-      json = !!flags.json;
-      code = await runRepair(dir, flags, io);
-    });
+    .option('-q, --quiet', 'no progress on stderr');
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  let code = EXIT.usage as number;
+  let json = false;
+  const program = new Command('self-repair')
+    .description('Repairs code against its tests with a language model; only verified patches are offered.')
+    .showHelpAfterError('(run self-repair --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
+  repairCommand(program).action(async (dir: string | undefined, flags: RepairFlags) => {
+    json = !!flags.json;
+    code = await runRepair(dir, flags, io);
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

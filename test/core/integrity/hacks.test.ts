@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { reply } from '../../support/replies';
-import { repairWith } from './repair-run';
+import { repairSample } from '../../support/repair-run';
 
 /** A hostile reply from `test/fixtures/hacks/<scenario>/reply.md`. */
 function hack(scenario: string): string {
@@ -35,7 +35,7 @@ describe('integrity: hostile candidates through the loop (real tests, scripted m
 
   for (const [scenario, project, reason] of REJECTED) {
     it(`rejects ${scenario}, tells the model why, and takes the honest fix after it`, async () => {
-      const { result, userPrompts } = await repairWith(project, [hack(scenario), HONEST[project]!]);
+      const { result, userPrompts } = await repairSample(project, [hack(scenario), HONEST[project]!]);
       assert.equal(result.status, 'fixed', result.message);
       assert.equal(result.turns, 2, 'the hostile candidate is not offered');
       const hostile = result.candidates.find((c) => c.turn === 1)!;
@@ -47,14 +47,14 @@ describe('integrity: hostile candidates through the loop (real tests, scripted m
   }
 
   it('rejects an edit of a test file, and with the edit being the only reply, ends unfixed', async () => {
-    const { result } = await repairWith('python-buggy', [reply('python-edits-test')], { maxTurns: 1 });
+    const { result } = await repairSample('python-buggy', [reply('python-edits-test')], { maxTurns: 1 });
     assert.equal(result.status, 'unfixed');
     assert.match(result.candidates[0]!.rejected ?? '', /edits test file tests\/test_core\.py; tests are read-only/);
     assert.equal(result.patch, '');
   });
 
   it('with --allow-test-edits, takes a test edit and lists the file as a test edit', async () => {
-    const { result } = await repairWith('python-buggy', [reply('python-edits-test')], {
+    const { result } = await repairSample('python-buggy', [reply('python-edits-test')], {
       maxTurns: 1,
       allowTestEdits: true,
     });
@@ -64,7 +64,10 @@ describe('integrity: hostile candidates through the loop (real tests, scripted m
   });
 
   it('with --allow-test-edits, still refuses the runner configuration', async () => {
-    const { result } = await repairWith('python-buggy', [hack('conftest-hook')], { maxTurns: 1, allowTestEdits: true });
+    const { result } = await repairSample('python-buggy', [hack('conftest-hook')], {
+      maxTurns: 1,
+      allowTestEdits: true,
+    });
     assert.equal(result.status, 'unfixed');
     assert.match(result.candidates[0]!.rejected ?? '', /conftest\.py, test configuration/);
   });
@@ -83,7 +86,7 @@ describe('integrity: hostile candidates through the loop (real tests, scripted m
   ];
   for (const [scenario, project, warning] of SPECIAL) {
     it(`flags ${scenario}: it passes, and the result warns that it may only make the test pass`, async () => {
-      const { result } = await repairWith(project, [hack(scenario)], { maxTurns: 1 });
+      const { result } = await repairSample(project, [hack(scenario)], { maxTurns: 1 });
       assert.equal(result.status, 'fixed', result.message);
       assert.equal(result.warnings?.length, 1);
       assert.match(result.warnings![0]!, warning);
@@ -92,7 +95,7 @@ describe('integrity: hostile candidates through the loop (real tests, scripted m
 
   it('does not flag the honest fixes', async () => {
     for (const project of ['python-buggy', 'js-buggy']) {
-      const { result } = await repairWith(project, [HONEST[project]!], { maxTurns: 1 });
+      const { result } = await repairSample(project, [HONEST[project]!], { maxTurns: 1 });
       assert.equal(result.status, 'fixed', result.message);
       assert.equal(result.warnings, undefined);
     }

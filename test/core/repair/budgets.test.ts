@@ -1,33 +1,13 @@
 import assert from 'node:assert/strict';
-import { OpenAIModelClient } from '../../../src/core/model';
-import { repair } from '../../../src/core/repair';
-import type { RepairEvent, RepairOptions } from '../../../src/core/repair/types';
-import { ScriptedModelServer, type ScriptedReply } from '../../support/openai-server';
-import { copyProject, hashTree, processesInSandboxes } from '../../support/projects';
+import type { RepairOptions } from '../../../src/core/repair/types';
+import type { ScriptedReply } from '../../support/openai-server';
+import { processesInSandboxes } from '../../support/projects';
 import { reply } from '../../support/replies';
-
-const MODEL = 'scripted-coder';
+import { repairSample } from '../../support/repair-run';
 
 /** One repair of a fresh copy of the Python sample project against the scripted server. */
-async function repairWithBudget(replies: ScriptedReply[], options: Partial<RepairOptions>) {
-  const copy = await copyProject('python-buggy');
-  const server = await ScriptedModelServer.start({ replies, models: [MODEL] });
-  try {
-    const before = await hashTree(copy.root);
-    const events: RepairEvent[] = [];
-    const result = await repair({
-      projectRoot: copy.root,
-      model: new OpenAIModelClient({ baseUrl: server.url, model: MODEL }),
-      testCommand: 'python3 -m pytest',
-      onEvent: (event) => events.push(event),
-      ...options,
-    });
-    assert.deepEqual(await hashTree(copy.root), before, 'the repair must not touch the user files');
-    return { result, events, requests: server.requests.length };
-  } finally {
-    await server.close();
-    await copy.remove();
-  }
+function repairWithBudget(replies: ScriptedReply[], options: Partial<RepairOptions>) {
+  return repairSample('python-buggy', replies, { testCommand: 'python3 -m pytest', ...options });
 }
 
 describe('repair budgets (real tests, real HTTP, scripted model with usage)', function () {

@@ -1,54 +1,12 @@
 import assert from 'node:assert/strict';
-import { OpenAIModelClient } from '../../../src/core/model';
-import { repair } from '../../../src/core/repair';
 import { commandSelecting, flakyMessage } from '../../../src/core/repair/flaky';
-import type { RepairEvent, RepairOptions, RepairResult } from '../../../src/core/repair/types';
+import type { RepairEvent } from '../../../src/core/repair/types';
 import { describeEvent } from '../../../src/core/report';
 import type { TestCaseResult } from '../../../src/core/testing/types';
-import { ScriptedModelServer, type ScriptedReply } from '../../support/openai-server';
-import { copyProject, hashTree } from '../../support/projects';
 import { reply } from '../../support/replies';
+import { repairSample } from '../../support/repair-run';
 
-const MODEL = 'scripted-coder';
 const WARM = 'tests/test_warmup.py::test_cache_is_warm';
-
-interface Run {
-  events: RepairEvent[];
-  result: RepairResult;
-  prompts: string[];
-}
-
-/** Repairs a fresh copy of a sample project against the scripted server; the copy must stay untouched. */
-async function repairProject(
-  project: string,
-  replies: ScriptedReply[],
-  options: Partial<RepairOptions> = {},
-): Promise<Run> {
-  const copy = await copyProject(project);
-  const server = await ScriptedModelServer.start({ replies, models: [MODEL] });
-  try {
-    const before = await hashTree(copy.root);
-    const events: RepairEvent[] = [];
-    const result = await repair({
-      projectRoot: copy.root,
-      model: new OpenAIModelClient({ baseUrl: server.url, model: MODEL }),
-      timeoutMs: 60_000,
-      onEvent: (event) => events.push(event),
-      ...options,
-    });
-    assert.deepEqual(await hashTree(copy.root), before, 'the repair must not touch the user files');
-    const prompts = server.requests
-      .filter((r) => r.path.endsWith('/chat/completions'))
-      .map((r) => {
-        const content: unknown = r.body?.messages?.at(-1)?.content;
-        return typeof content === 'string' ? content : '';
-      });
-    return { events, result, prompts };
-  } finally {
-    await server.close();
-    await copy.remove();
-  }
-}
 
 function failed(id: string, name: string): TestCaseResult {
   return { id, name, status: 'failed', frames: [] };
@@ -91,8 +49,8 @@ describe('flaky tests in a repair (real tests, real HTTP, scripted model)', func
   this.timeout(180_000);
 
   it('reports a failing test that passes on the unchanged code as flaky and asks the model nothing', async () => {
-    const { result, events, prompts } = await repairProject('python-flaky', [reply('python-warmup-always')]);
-    assert.equal(prompts.length, 0, 'no request for a flaky test');
+    const { result, events, userPrompts } = await repairSample('python-flaky', [reply('python-warmup-always')]);
+    assert.equal(userPrompts.length, 0, 'no request for a flaky test');
     assert.equal(result.status, 'unfixed');
     assert.equal(result.message, flakyMessage([WARM]));
     assert.deepEqual(result.flaky, [WARM]);
@@ -104,38 +62,38 @@ describe('flaky tests in a repair (real tests, real HTTP, scripted model)', func
   });
 
   it('repairs a flaky test as any other when the check is off', async () => {
-    const { result, events, prompts } = await repairProject('python-flaky', [reply('python-warmup-always')], {
+    const { result, events, userPrompts } = await repairSample('python-flaky', [reply('python-warmup-always')], {
       flakyCheck: false,
       maxTurns: 1,
     });
-    assert.equal(prompts.length, 1);
+    assert.equal(userPrompts.length, 1);
     assert.equal(result.status, 'fixed', result.message);
     assert.equal(result.flaky, undefined);
     assert.ok(!events.some((e) => e.type === 'flaky' || e.type === 'flaky-check-started'));
   });
 
   it('repairs only the real failure next to a flaky test, whose failures then do not count', async () => {
-    const { result, prompts } = await repairProject('python-flaky-mixed', [reply('python-mean-search-replace')]);
+    const { result, userPrompts } = await repairSample('python-flaky-mixed', [reply('python-mean-search-replace')]);
     assert.equal(result.status, 'fixed', result.message);
     assert.deepEqual(result.flaky, [WARM]);
-    assert.equal(prompts.length, 1);
-    assert.match(prompts[0]!, /tests\/test_core\.py::test_mean/);
-    assert.doesNotMatch(prompts[0]!, /test_cache_is_warm/, 'the prompt names only the real failure');
+    assert.equal(userPrompts.length, 1);
+    assert.match(userPrompts[0]!, /tests\/test_core\.py::test_mean/);
+    assert.doesNotMatch(userPrompts[0]!, /test_cache_is_warm/, 'the prompt names only the real failure');
     // The third run of the flaky test (the candidate's) fails again; the fix stands all the same.
     const warm = result.candidates[0]!.report!.tests.find((t) => t.id === WARM);
     assert.equal(warm?.status, 'failed');
   });
 
   it('repairs a flaky test the user names, and a fix must pass it three times', async () => {
-    const { result, events, prompts } = await repairProject(
+    const { result, events, userPrompts } = await repairSample(
       'python-flaky',
       [reply('python-warmup-odd-runs'), reply('python-warmup-always')],
       { focusTests: [WARM], maxTurns: 2 },
     );
     const flaky = events.find((e) => e.type === 'flaky');
     assert.deepEqual(flaky, { type: 'flaky', tests: [WARM], repaired: [WARM], runs: 3 });
-    assert.equal(prompts.length, 2);
-    assert.match(prompts[0]!, /test_cache_is_warm/);
+    assert.equal(userPrompts.length, 2);
+    assert.match(userPrompts[0]!, /test_cache_is_warm/);
     assert.equal(result.status, 'fixed', result.message);
     assert.match(result.patch, /^\+\s+return True$/m);
     const first = result.candidates.find((c) => c.turn === 1)!;
@@ -149,8 +107,8 @@ describe('flaky tests in a repair (real tests, real HTTP, scripted model)', func
   });
 
   it('finds a flaky node --test test by its name', async () => {
-    const { result, prompts } = await repairProject('js-flaky', []);
-    assert.equal(prompts.length, 0);
+    const { result, userPrompts } = await repairSample('js-flaky', []);
+    assert.equal(userPrompts.length, 0);
     assert.equal(result.status, 'unfixed');
     assert.deepEqual(result.flaky, ['test/cache.test.js > the cache is warm']);
     assert.match(result.message, /the cache is warm is flaky/);

@@ -3,54 +3,18 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OpenAIModelClient } from '../../../src/core/model';
 import { repair } from '../../../src/core/repair';
-import type { RepairEvent, RepairOptions } from '../../../src/core/repair/types';
-import { ScriptedModelServer, type ScriptedReply } from '../../support/openai-server';
-import { copyProject, hashTree, processesInSandboxes } from '../../support/projects';
+import { ScriptedModelServer } from '../../support/openai-server';
+import { copyProject, processesInSandboxes } from '../../support/projects';
 import { reply } from '../../support/replies';
+import { repairSample } from '../../support/repair-run';
 
 const MODEL = 'scripted-coder';
-
-interface Run {
-  server: ScriptedModelServer;
-  events: RepairEvent[];
-  result: Awaited<ReturnType<typeof repair>>;
-  userPrompts: string[];
-}
-
-/** Repairs a fresh copy of a sample project against the scripted server; the copy must stay untouched. */
-async function repairProject(
-  project: string,
-  replies: ScriptedReply[],
-  options: Partial<RepairOptions> = {},
-): Promise<Run> {
-  const copy = await copyProject(project);
-  const server = await ScriptedModelServer.start({ replies, models: [MODEL] });
-  try {
-    const before = await hashTree(copy.root);
-    const events: RepairEvent[] = [];
-    const result = await repair({
-      projectRoot: copy.root,
-      model: new OpenAIModelClient({ baseUrl: server.url, model: MODEL }),
-      timeoutMs: 30_000,
-      onEvent: (event) => events.push(event),
-      ...options,
-    });
-    assert.deepEqual(await hashTree(copy.root), before, 'the repair must not touch the user files');
-    const userPrompts = server.requests
-      .filter((r) => r.path.endsWith('/chat/completions'))
-      .map((r) => (r.body?.messages?.at(-1)?.content as string | undefined) ?? '');
-    return { server, events, result, userPrompts };
-  } finally {
-    await server.close();
-    await copy.remove();
-  }
-}
 
 describe('repair loop (real tests, real HTTP, scripted model)', function () {
   this.timeout(120_000);
 
   it('repairs the Python project in two turns, feeding back the first explanation, diff and new failure', async () => {
-    const { result, userPrompts, events } = await repairProject('python-buggy', [
+    const { result, userPrompts, events } = await repairSample('python-buggy', [
       reply('python-mean-wrong-fix'),
       reply('python-mean-search-replace'),
     ]);
@@ -122,7 +86,7 @@ describe('repair loop (real tests, real HTTP, scripted model)', function () {
   ];
   for (const [format, project, scenario, expected] of formats) {
     it(`repairs ${project} from a reply carrying ${format}`, async () => {
-      const { result } = await repairProject(project, [reply(scenario)]);
+      const { result } = await repairSample(project, [reply(scenario)]);
       assert.equal(result.status, 'fixed', result.message);
       assert.equal(result.turns, 1);
       assert.equal(result.after.failed, 0);
@@ -132,7 +96,7 @@ describe('repair loop (real tests, real HTTP, scripted model)', function () {
   }
 
   it('never answers with a candidate that breaks a passing test', async () => {
-    const { result, userPrompts } = await repairProject('python-buggy', [
+    const { result, userPrompts } = await repairSample('python-buggy', [
       reply('python-breaks-median'),
       reply('python-mean-search-replace'),
     ]);
@@ -146,7 +110,7 @@ describe('repair loop (real tests, real HTTP, scripted model)', function () {
   });
 
   it('rejects a candidate that edits a test, and tells the model why', async () => {
-    const { result, userPrompts, events } = await repairProject('python-buggy', [
+    const { result, userPrompts, events } = await repairSample('python-buggy', [
       reply('python-edits-test'),
       reply('python-mean-search-replace'),
     ]);
@@ -158,7 +122,7 @@ describe('repair loop (real tests, real HTTP, scripted model)', function () {
   });
 
   it('rejects a candidate that does not parse before running any test', async () => {
-    const { result, userPrompts, events } = await repairProject('python-buggy', [
+    const { result, userPrompts, events } = await repairSample('python-buggy', [
       reply('python-syntax-error'),
       reply('python-mean-search-replace'),
     ]);
@@ -172,7 +136,7 @@ describe('repair loop (real tests, real HTTP, scripted model)', function () {
   });
 
   it('ends a candidate that loops forever at the timeout, leaves no process behind, and goes on', async () => {
-    const { result, userPrompts } = await repairProject(
+    const { result, userPrompts } = await repairSample(
       'python-buggy',
       [reply('python-infinite-loop'), reply('python-mean-search-replace')],
       {
@@ -188,7 +152,7 @@ describe('repair loop (real tests, real HTTP, scripted model)', function () {
   });
 
   it('repairs code whose tests never finish: the killed run is the failure fed to the model', async () => {
-    const { result, userPrompts } = await repairProject('python-hangs', [reply('python-hangs-fix')], {
+    const { result, userPrompts } = await repairSample('python-hangs', [reply('python-hangs-fix')], {
       timeoutMs: 4_000,
     });
     assert.equal(result.status, 'fixed', result.message);
@@ -202,7 +166,7 @@ describe('repair loop (real tests, real HTTP, scripted model)', function () {
   });
 
   it('gives up after the last turn with status unfixed and no patch', async () => {
-    const { result } = await repairProject(
+    const { result } = await repairSample(
       'python-buggy',
       [reply('python-mean-wrong-fix'), reply('python-mean-wrong-fix')],
       { maxTurns: 2 },
@@ -214,7 +178,7 @@ describe('repair loop (real tests, real HTTP, scripted model)', function () {
   });
 
   it('asks for several candidates per turn and offers the verified one first', async () => {
-    const { result } = await repairProject(
+    const { result } = await repairSample(
       'python-buggy',
       [reply('python-mean-wrong-fix'), reply('python-mean-whole-function'), reply('python-edits-test')],
       {
@@ -231,7 +195,7 @@ describe('repair loop (real tests, real HTTP, scripted model)', function () {
 
   it('is cancelled while the model is streaming, promptly and cleanly', async () => {
     const controller = new AbortController();
-    const { result } = await repairProject(
+    const { result } = await repairSample(
       'python-buggy',
       [{ content: reply('python-mean-search-replace'), chunkDelayMs: 500 }],
       {

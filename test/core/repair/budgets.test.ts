@@ -44,14 +44,17 @@ describe('repair budgets (real tests, real HTTP, scripted model with usage)', fu
   });
 
   it('a time budget ends a repair whose candidate runs long: its run is cancelled, nothing is left', async () => {
-    // The candidate loops forever; its own time limit (120 s) is far beyond the repair's budget.
+    // The candidate loops forever. Its own time limit follows the baseline (five times it, at least 10 s);
+    // a baseline that takes 4 s puts that limit at 20 s or more, beyond the repair's 15 s budget.
     const { result, requests } = await repairWithBudget([reply('python-infinite-loop')], {
-      maxTimeMs: 45_000,
+      testCommand: 'sleep 4 && python3 -m pytest',
+      flakyCheck: false,
+      maxTimeMs: 15_000,
       timeoutMs: 120_000,
     });
     assert.equal(result.status, 'unfixed', result.message);
     assert.equal(result.budget, 'time');
-    assert.equal(result.message, 'time budget spent (45 s)');
+    assert.equal(result.message, 'time budget spent (15 s)');
     assert.equal(requests, 1);
     assert.equal(result.patch, '');
     const [candidate] = result.candidates;

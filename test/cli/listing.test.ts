@@ -32,7 +32,7 @@ describe('CLI: a project larger than the file listing cap', function () {
         cwd: ROOT,
         env: { SELF_REPAIR_API_KEY: 'sk-test' },
       });
-      const note = 'listed the first 1 files of the project; a file beyond them is still accepted when a fix names it';
+      const note = 'listed the first 1 file of the project; a file beyond them is still accepted when a fix names it';
       assert.match(stderr.join(''), new RegExp(`^note: ${note}$`, 'm'));
       assert.equal(code, 0, stderr.join(''));
       const out = JSON.parse(stdout.join(''));

@@ -85,7 +85,7 @@ export function maxFilesToList(): number {
 /** Said in the result when the listing was cut, so the cap is never silent. */
 export function listingNote(maxFiles: number): string {
   return (
-    `listed the first ${maxFiles.toLocaleString('en-US')} files of the project; ` +
+    `listed the first ${maxFiles.toLocaleString('en-US')} ${maxFiles === 1 ? 'file' : 'files'} of the project; ` +
     'a file beyond them is still accepted when a fix names it'
   );
 }

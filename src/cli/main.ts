@@ -98,7 +98,7 @@ type JsonFields = Pick<
   | 'budget'
   | 'flaky'
 > &
-  Partial<Pick<RepairResult, 'testEdits' | 'warnings'>>;
+  Partial<Pick<RepairResult, 'testEdits' | 'warnings' | 'notes'>>;
 
 /** The `--json` object: the documented fields only, `message` when something went wrong. */
 function jsonResult(result: JsonFields, message?: string, isolation?: IsolationKind): string {
@@ -117,6 +117,7 @@ function jsonResult(result: JsonFields, message?: string, isolation?: IsolationK
     ...(isolation ? { isolation } : {}),
     ...(result.budget ? { budget: result.budget } : {}),
     ...(result.flaky?.length ? { flaky: result.flaky } : {}),
+    ...(result.notes?.length ? { notes: result.notes } : {}),
     ...(status === 'error' || message || result.budget ? { message: message ?? result.message } : {}),
   });
 }
@@ -196,6 +197,7 @@ function printOutcome(
   const lead = result.status === 'error' || result.status === 'cancelled' ? 'error: ' : '';
   io.stderr(`${lead}${describeResult(result).line}\n`);
   for (const warning of result.warnings ?? []) io.stderr(`warning: ${warning}\n`);
+  for (const note of result.notes ?? []) io.stderr(`note: ${note}\n`);
   if (result.testEdits?.length) io.stderr(`this patch edits tests: ${result.testEdits.join(', ')}\n`);
   if (applyError) io.stderr(`error: ${applyError}\n`);
   else if (result.status === 'fixed' && result.patch) {

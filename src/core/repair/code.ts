@@ -1,5 +1,5 @@
 import { listProjectFiles, SKIPPED_NAMES } from '../sandbox';
-import { DEPENDENCY_NAMES } from '../sandbox/tree';
+import { DEFAULT_MAX_FILES, DEPENDENCY_NAMES, listProjectTree, type FileListing } from '../sandbox/tree';
 import type { Sandbox } from '../sandbox/types';
 import { languageForFile } from '../syntax';
 import type { ProjectSetup } from './prepare';
@@ -20,13 +20,15 @@ export class ProjectCode {
     /** Code a candidate may change: files of a known language, tests excluded. */
     readonly sourceFiles: string[],
     readonly isTestFile: (relPath: string) => boolean,
+    /** Set when the listing stopped at this many files: files past it are accepted only when a fix names them. */
+    readonly truncatedAt?: number,
   ) {}
 
-  static async load(project: ProjectSetup): Promise<ProjectCode> {
+  static async load(project: ProjectSetup, maxFiles = maxFilesToList()): Promise<ProjectCode> {
     const isTestFile = (file: string): boolean => project.adapter.isTestFile(file);
-    const projectFiles = await listProjectFiles(project.sandbox.root);
-    const sourceFiles = projectFiles.filter((f) => languageForFile(f) && !isTestFile(f));
-    return new ProjectCode(project.sandbox, projectFiles, sourceFiles, isTestFile);
+    const { files, truncated } = await listingOf(project, maxFiles);
+    const sourceFiles = files.filter((f) => languageForFile(f) && !isTestFile(f));
+    return new ProjectCode(project.sandbox, files, sourceFiles, isTestFile, truncated ? maxFiles : undefined);
   }
 
   /**
@@ -62,6 +64,30 @@ export class ProjectCode {
   readerWith(kept: ReadonlyMap<string, string>): ReadFile {
     return async (file) => kept.get(file) ?? this.readOriginal(file);
   }
+}
+
+/**
+ * The base copy holds the project's files, so the project folder itself is listed when known: there,
+ * in a git work tree, `.gitignore` is honoured. Otherwise the copy is listed.
+ */
+async function listingOf(project: ProjectSetup, maxFiles: number): Promise<FileListing> {
+  if (project.projectRoot) return listProjectTree(project.projectRoot, { maxFiles });
+  const files = await listProjectFiles(project.sandbox.root, { maxFiles: maxFiles + 1 });
+  return { files: files.slice(0, maxFiles), truncated: files.length > maxFiles };
+}
+
+/** The cap on listed files; `SELF_REPAIR_MAX_FILES` lowers or raises it (tests use a tiny one). */
+export function maxFilesToList(): number {
+  const fromEnv = Number(process.env.SELF_REPAIR_MAX_FILES);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_MAX_FILES;
+}
+
+/** Said in the result when the listing was cut, so the cap is never silent. */
+export function listingNote(maxFiles: number): string {
+  return (
+    `listed the first ${maxFiles.toLocaleString('en-US')} ${maxFiles === 1 ? 'file' : 'files'} of the project; ` +
+    'a file beyond them is still accepted when a fix names it'
+  );
 }
 
 /** What a path as a reply writes it (`./x`, `a/x`, quoted, Windows slashes) may mean, project-relative. */

@@ -43,6 +43,7 @@ export function finishRepair(
     testCommand: project?.command,
     framework: project?.adapter.id,
     ...(session.flakyTests.length ? { flaky: session.flakyTests } : {}),
+    ...(session.notes.length ? { notes: session.notes } : {}),
   };
   session.emit({ type: 'finished', result });
   return result;

@@ -8,7 +8,7 @@ import { createSandbox, ProcessRunner } from '../sandbox';
 import type { CommandRunner, Sandbox } from '../sandbox/types';
 import { runTests, selectAdapter, type FrameworkAdapter } from '../testing';
 import type { TestCaseResult, TestReport } from '../testing/types';
-import { ProjectCode } from './code';
+import { listingNote, ProjectCode } from './code';
 import { checkFlakyTests } from './flaky';
 import { failingTests } from './prompt';
 import type { RepairSession } from './session';
@@ -25,6 +25,8 @@ export interface ProjectSetup {
   command: string;
   /** The base copy; each candidate runs in its own clone of it. */
   sandbox: Sandbox;
+  /** The user's project folder the base copy was made from; its files are listed through git when it is a work tree. */
+  projectRoot?: string;
   /** The protected files as they were before any run; written again into each candidate's copy. */
   judge?: JudgeSnapshot;
 }
@@ -45,7 +47,7 @@ export function chooseFramework(projectRoot: string, testCommand?: string): Prom
 export async function setUpProject(projectRoot: string, testCommand?: string): Promise<ProjectSetup> {
   const adapter = await chooseFramework(projectRoot, testCommand);
   const command = testCommand ?? (await adapter.defaultCommand(projectRoot));
-  return { adapter, command, sandbox: await createSandbox(projectRoot) };
+  return { adapter, command, sandbox: await createSandbox(projectRoot), projectRoot };
 }
 
 /** Runs the project's tests in `root`: the base copy, or a candidate's clone of it. */
@@ -182,5 +184,10 @@ export async function prepareRepair(
   const checked = await checkFlakyTests(session, project, goal);
   if ('ending' in checked) return checked;
   const code = await ProjectCode.load(project);
+  if (code.truncatedAt !== undefined) {
+    const text = listingNote(code.truncatedAt);
+    session.notes.push(text);
+    session.emit({ type: 'note', text });
+  }
   return { task: { project, baseline, goal: checked.goal, code, candidateTimeoutMs: limit.ms } };
 }

@@ -79,6 +79,8 @@ export class RepairSession {
   baseline?: TestReport;
   /** Failing tests that passed on the unchanged code. */
   flakyTests: string[] = [];
+  /** Limits the repair worked under that the user should know of, e.g. a cut file listing. */
+  notes: string[] = [];
 
   constructor(
     readonly settings: LoopSettings,

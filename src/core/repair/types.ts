@@ -121,6 +121,8 @@ export interface RepairResult {
   framework?: string;
   /** Failing tests that passed when run again on the unchanged code (see `flakyCheck`). */
   flaky?: string[];
+  /** Limits the repair worked under, e.g. "listed the first 200,000 files of the project; ...". */
+  notes?: string[];
 }
 
 export type RepairEvent =
@@ -136,6 +138,8 @@ export type RepairEvent =
   | { type: 'flaky-check-started'; tests: string[] }
   /** `tests` passed on the rerun; those in `repaired` the user named, so a fix must pass them `runs` times. */
   | { type: 'flaky'; tests: string[]; repaired: string[]; runs: number }
+  /** A limit the repair works under that the user should know of, e.g. a cut file listing; also in `RepairResult.notes`. */
+  | { type: 'note'; text: string }
   | { type: 'turn-started'; turn: number; maxTurns: number }
   | { type: 'request-started'; turn: number; candidate: number; prompt: string }
   | { type: 'request-waiting'; turn: number; candidate: number; elapsedMs: number }

@@ -74,6 +74,8 @@ export function describeEvent(event: RepairEvent, context: { model?: string } = 
     }
     case 'candidate-verified':
       return describeVerified(event.candidate);
+    case 'note':
+      return { line: `note: ${event.text}`, subject: 'note', problem: event.text };
     case 'finished':
       return describeResult(event.result);
   }

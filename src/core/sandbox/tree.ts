@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
@@ -17,6 +19,8 @@ export const SKIPPED_NAMES: readonly string[] = [
 /** Installed dependencies: too big to copy, so a copy links to the user's folder. */
 export const DEPENDENCY_NAMES: ReadonlySet<string> = new Set(['node_modules', '.venv', 'venv']);
 
+const runFile = promisify(execFile);
+
 export type EntryKind = 'skip' | 'dependency' | 'walk';
 
 export interface WalkRules {
@@ -25,30 +29,80 @@ export interface WalkRules {
 }
 
 export interface ListProjectFilesOptions {
-  /** Stop after this many files (default 20 000), so a huge folder cannot stall the engine. */
+  /** Stop after this many files (default 200 000), so a huge folder cannot stall the engine. */
   maxFiles?: number;
 }
 
-export const DEFAULT_MAX_FILES = 20_000;
+export const DEFAULT_MAX_FILES = 200_000;
+
+/** A project's files, and whether the listing stopped at its cap (then some files are not in it). */
+export interface FileListing {
+  files: string[];
+  truncated: boolean;
+}
 
 /** Project-relative POSIX paths of the regular files under `root`, sorted, leaving out caches and dependency folders. */
 export async function walkProjectFiles(root: string, options: ListProjectFilesOptions = {}): Promise<string[]> {
+  return (await walkFileListing(root, options)).files;
+}
+
+/**
+ * The project's files as `walkProjectFiles` lists them, but in a git work tree through git, so what
+ * `.gitignore` ignores (build output, generated files) is left out too. Reads only; any git trouble
+ * falls back to the walk.
+ */
+export async function listProjectTree(root: string, options: ListProjectFilesOptions = {}): Promise<FileListing> {
+  const maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
+  const listed = await gitFiles(root).catch(() => undefined);
+  if (!listed) return walkFileListing(root, options);
+  const files: string[] = [];
+  for (const file of listed.sort()) {
+    if (skippedPath(file) || !(await isRegularFile(path.join(root, file)))) continue;
+    if (files.length >= maxFiles) return { files, truncated: true };
+    files.push(file);
+  }
+  return { files, truncated: false };
+}
+
+async function walkFileListing(root: string, options: ListProjectFilesOptions): Promise<FileListing> {
   const rules: WalkRules = { root, exclude: new Set() };
   const maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
   const files: string[] = [];
+  let truncated = false;
   const walk = async (dir: string): Promise<void> => {
     const entries = await fs.readdir(dir, { withFileTypes: true });
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
-      if (files.length >= maxFiles) return;
+      if (truncated) return;
       const full = path.join(dir, entry.name);
       if ((await classify(entry, full, rules)) !== 'walk') continue;
       if (entry.isDirectory()) await walk(full);
-      else if (entry.isFile()) files.push(toPosix(path.relative(rules.root, full)));
+      else if (entry.isFile()) {
+        if (files.length >= maxFiles) truncated = true;
+        else files.push(toPosix(path.relative(rules.root, full)));
+      }
     }
   };
   await walk(rules.root);
-  return files.sort();
+  return { files: files.sort(), truncated };
+}
+
+/** Tracked and untracked-but-not-ignored files under `root`, project-relative; rejects outside a work tree. */
+async function gitFiles(root: string): Promise<string[]> {
+  const args = ['ls-files', '--cached', '--others', '--exclude-standard', '-z'];
+  const { stdout } = await runFile('git', args, { cwd: root, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' });
+  return [...new Set(stdout.split('\0').filter(Boolean))];
+}
+
+function skippedPath(file: string): boolean {
+  return file.split('/').some((part) => SKIPPED_NAMES.includes(part) || DEPENDENCY_NAMES.has(part));
+}
+
+async function isRegularFile(file: string): Promise<boolean> {
+  return fs.lstat(file).then(
+    (stat) => stat.isFile(),
+    () => false,
+  );
 }
 
 export async function classify(entry: Dirent, full: string, rules: WalkRules): Promise<EntryKind> {

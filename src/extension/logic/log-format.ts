@@ -41,6 +41,7 @@ export function formatRepairEvent(event: RepairEvent): LogLine[] {
     case 'flaky-check-started':
       return [info(text.line)];
     case 'flaky':
+    case 'note':
       return [{ level: 'warn', text: text.line }];
     case 'turn-started':
       return [info(`── ${text.subject} ──`)];

@@ -81,6 +81,8 @@ export async function runAdversarial(scenario: string, options: RunOptions): Pro
       MODEL,
       '--max-turns',
       '1',
+      // One run of the scenario's test code before the model is asked: the flaky check would run it twice.
+      '--no-flaky-check',
     ];
     args.push(
       '--timeout',

@@ -14,7 +14,6 @@ export {
   DEFAULT_MAX_OUTPUT_BYTES,
   DEFAULT_KILL_GRACE_MS,
   type ProcessRunnerOptions,
-  type WrapCommand,
 } from './process-runner';
 export { DEFAULT_MAX_MEMORY_BYTES, DEFAULT_MAX_PROCESSES, type Argv, type RunLimit } from './limits';
 export { killAllRuns } from './run-tracking';

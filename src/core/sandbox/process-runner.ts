@@ -31,9 +31,6 @@ const SETTLE_POLL_MS = 50;
 const CGROUP_POLL_MS = 250;
 const COUNT_POLL_MS = 1000;
 
-/** Builds the argv that runs a command (e.g. under an OS sandbox) instead of `/bin/sh -c command`. */
-export type WrapCommand = Wrap;
-
 export interface ProcessRunnerOptions {
   /** Time between SIGTERM and SIGKILL for the run's processes. */
   killGraceMs?: number;

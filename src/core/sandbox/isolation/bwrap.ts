@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { WrapCommand } from '../process-runner';
+import type { Wrap } from '../wrap';
 import { limitedShell, type SandboxLimits } from './limits';
 import { existingSecrets } from './secrets';
 
@@ -65,7 +65,7 @@ function socketKind(target: string): 'dir' | 'file' | undefined {
   return target.endsWith('.sock') ? 'file' : 'dir';
 }
 
-export function bwrapWrap(profile: BwrapProfile): WrapCommand {
+export function bwrapWrap(profile: BwrapProfile): Wrap {
   return (request) => ({ file: profile.bwrap, args: bwrapArgs(profile, request) });
 }
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { WrapCommand } from '../process-runner';
+import type { Wrap } from '../wrap';
 import type { Availability } from './bwrap';
 import { limitedShell, type SandboxLimits } from './limits';
 import { existingSecrets } from './secrets';
@@ -51,7 +51,7 @@ export function seatbeltArgs(profile: SeatbeltProfile, request: { command: strin
   return ['-p', seatbeltPolicy(params, profile.network), ...defines, ...limitedShell(request.command, profile.limits)];
 }
 
-export function seatbeltWrap(profile: SeatbeltProfile): WrapCommand {
+export function seatbeltWrap(profile: SeatbeltProfile): Wrap {
   return (request) => ({ file: SANDBOX_EXEC, args: seatbeltArgs(profile, request) });
 }
 

@@ -1,6 +1,7 @@
 import { SelfRepairError } from '../../errors';
 import * as os from 'node:os';
-import { ProcessRunner, type WrapCommand } from '../process-runner';
+import { ProcessRunner } from '../process-runner';
+import type { Wrap } from '../wrap';
 import type { CommandRunner } from '../types';
 import { bwrapWrap, probeBwrap, type Availability } from './bwrap';
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './limits';
@@ -54,7 +55,7 @@ export async function selectIsolation(options: IsolationOptions): Promise<Isolat
   return plain(`no OS sandbox: ${found.reason}`);
 }
 
-type Found = { kind: 'bwrap' | 'seatbelt'; wrap: WrapCommand } | { kind: 'none'; reason: string };
+type Found = { kind: 'bwrap' | 'seatbelt'; wrap: Wrap } | { kind: 'none'; reason: string };
 
 async function strongestAvailable(options: IsolationOptions): Promise<Found> {
   const platform = options.platform ?? process.platform;
@@ -75,7 +76,7 @@ async function strongestAvailable(options: IsolationOptions): Promise<Found> {
   return { kind: 'seatbelt', wrap: seatbeltWrap({ ...common, tmpDir: os.tmpdir() }) };
 }
 
-function runnerWith(options: IsolationOptions, wrap?: WrapCommand): CommandRunner {
+function runnerWith(options: IsolationOptions, wrap?: Wrap): CommandRunner {
   return new ProcessRunner({ killGraceMs: options.killGraceMs, wrap, passEnv: options.passEnv });
 }
 

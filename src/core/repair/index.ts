@@ -1,5 +1,5 @@
 export { repair, rankCandidates, DEFAULTS } from './loop';
-export { localize } from './localize';
+export { localize } from '../localize';
 export { buildRepairPrompt, SYSTEM_PROMPT } from './prompt';
 export { writeChanges, StaleFileError } from './write-changes';
 export {

@@ -2,7 +2,7 @@
 import type { ChatMessage } from '../model/types';
 import type { TestCaseResult } from '../testing/types';
 import { passFail } from './decide';
-import { localize } from './localize';
+import { localize } from '../localize';
 import type { RepairTask } from './prepare';
 import { buildRepairPrompt, type TurnFeedback } from './prompt';
 import type { RepairSession } from './session';

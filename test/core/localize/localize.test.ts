@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { localize } from '../../../src/core/repair';
+import { localize } from '../../../src/core/localize';
 import { ProcessRunner } from '../../../src/core/sandbox';
 import { runTests, selectAdapter } from '../../../src/core/testing';
 import { isFailing, type TestCaseResult } from '../../../src/core/testing/types';

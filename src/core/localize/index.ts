@@ -1,7 +1,8 @@
 import { calledNames, enclosingFunction, findTestDefinitions, languageForFile, listFunctions } from '../syntax';
 import type { FunctionInfo, LanguageId } from '../syntax/types';
 import type { TestCaseResult } from '../testing/types';
-import type { CodeSnippet } from './prompt';
+import type { CodeSnippet } from '../repair/prompt';
+import { testDefinitionFor } from './test-code';
 
 export interface LocalizeInput {
   failing: TestCaseResult[];
@@ -35,11 +36,6 @@ const fenceLanguage: Record<LanguageId, string> = {
 
 function lineCount(text: string): number {
   return text.replace(/\n$/, '').split('\n').length;
-}
-
-function testName(test: TestCaseResult): string {
-  const parts = test.id.split(/::| > /);
-  return parts[parts.length - 1] ?? test.name;
 }
 
 /** What the failures point at so far; files are read once. */
@@ -89,13 +85,7 @@ async function addTestCode(found: Findings, test: TestCaseResult): Promise<void>
   const lang = test.file ? languageForFile(test.file) : undefined;
   const text = test.file && lang ? await found.read(test.file) : undefined;
   if (!test.file || !lang || text === undefined) return;
-  const name = testName(test);
-  const defs = await findTestDefinitions(text, test.file, lang);
-  const def =
-    defs.find((d) => d.kind === 'test' && (d.fullName === name || d.name === name || test.id.endsWith(d.fullName))) ??
-    (test.line
-      ? defs.find((d) => d.kind === 'test' && d.range.startLine <= test.line! && test.line! <= d.range.endLine)
-      : undefined);
+  const def = testDefinitionFor(test, await findTestDefinitions(text, test.file, lang));
   if (!def || found.tests.length >= MAX_SNIPPETS) return;
   const snippet = text.slice(def.range.startIndex, def.range.endIndex);
   found.tests.push({

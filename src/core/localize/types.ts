@@ -78,3 +78,9 @@ export interface TraceRequest {
   timeoutMs: number;
   signal?: AbortSignal;
 }
+
+/** What the traced runs before the first turn found; each part is missing when its tracing failed or did not apply. */
+export interface TraceEvidence {
+  spectrum?: CoverageSpectrum;
+  values?: RuntimeValues;
+}

@@ -5,7 +5,6 @@
  * then pass it several times in a row.
  */
 import { cloneSandbox } from '../sandbox';
-import { shellQuote } from '../testing/shell';
 import type { TestCaseResult, TestReport } from '../testing/types';
 import type { RepairEnding } from './finish';
 import { runTestsIn, type ProjectSetup, type RepairGoal, type TestRunLimits } from './prepare';
@@ -15,36 +14,6 @@ import type { FileChange } from './types';
 /** Runs in a row a fix of a flaky test must pass, the verification run included. */
 export const FLAKY_FIX_RUNS = 3;
 
-/** A plain command line: one program, no shell operators, redirections or substitutions. */
-const PLAIN_COMMAND = /^[^;&|<>`$()\n]*$/;
-const NODE_TEST_COMMAND = /^(\S*node(?:\.exe)?)(\s.*\s--test(?:\s|$).*|\s--test(?:\s|$).*)$/;
-
-/**
- * The test command narrowed to `tests`, when the framework and the command allow it: pytest takes
- * node ids as arguments, `node --test` a name pattern. Undefined means: run the whole suite.
- */
-export function commandSelecting(
-  framework: string,
-  command: string,
-  tests: readonly TestCaseResult[],
-): string | undefined {
-  const trimmed = command.trim();
-  if (!tests.length || !PLAIN_COMMAND.test(trimmed)) return undefined;
-  if (framework === 'pytest') return `${trimmed} ${tests.map((t) => shellQuote(t.id)).join(' ')}`;
-  if (framework === 'node-test') {
-    const match = NODE_TEST_COMMAND.exec(trimmed);
-    if (!match) return undefined;
-    const names = [...new Set(tests.map((t) => t.name))].map(escapeRegExp);
-    const pattern = `^(?:${names.join('|')})$`;
-    return `${match[1]} ${shellQuote(`--test-name-pattern=${pattern}`)}${match[2]}`;
-  }
-  return undefined;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
 /** Runs `tests` once more in `root` (only them when the command can select them) and gives their statuses. */
 async function rerun(
   project: ProjectSetup,
@@ -52,7 +21,7 @@ async function rerun(
   tests: readonly TestCaseResult[],
   limits: TestRunLimits,
 ): Promise<Map<string, TestCaseResult['status']>> {
-  const selecting = commandSelecting(project.adapter.id, project.command, tests);
+  const selecting = project.adapter.selectTests?.(project.command, tests, 'tests');
   const statuses = new Map<string, TestCaseResult['status']>();
   const record = (report: TestReport): void => {
     // Skipped means the selection missed it (a name pattern that did not match), not that it ran.

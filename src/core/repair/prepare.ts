@@ -5,6 +5,7 @@
 import { errorKindOf, errorLine } from '../errors';
 import { JudgeSnapshot } from '../integrity/judge';
 import { createSandbox, ProcessRunner } from '../sandbox';
+import type { TraceEvidence } from '../localize/types';
 import type { CommandRunner, Sandbox } from '../sandbox/types';
 import { runTests, selectAdapter, type FrameworkAdapter } from '../testing';
 import type { TestCaseResult, TestReport } from '../testing/types';
@@ -131,6 +132,8 @@ export interface RepairTask {
   code: ProjectCode;
   /** Each candidate's test run may take this long (see time-limit.ts). */
   candidateTimeoutMs: number;
+  /** What tracing the failing tests found, gathered once before the first turn. */
+  evidence?: TraceEvidence;
 }
 
 /**

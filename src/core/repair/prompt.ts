@@ -13,6 +13,8 @@ export interface CodeSnippet {
   /** Says what the text is, e.g. `function mean, lines 3-9` or `whole file, 20 lines`. */
   label: string;
   language: string;
+  /** Snippets of one suspect function (its code, class header, imports) share a group; 0 is the most suspect. */
+  group?: number;
 }
 
 /** What the previous turn tried and what came of it: the model's own explanation comes back to it. */
@@ -32,7 +34,10 @@ export interface PromptInput {
   testCommand: string;
   failing: TestCaseResult[];
   tests: CodeSnippet[];
+  /** Most suspect first. */
   code: CodeSnippet[];
+  /** The runtime values the most suspect function saw while a failing test ran, as text for the model. */
+  values?: string;
   previous?: TurnFeedback;
 }
 

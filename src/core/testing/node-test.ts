@@ -4,6 +4,7 @@ import { hasAnyFile } from './files';
 import { parseNodeConsole } from './node-test-console';
 import { readRecords, resultsFromRecords } from './node-test-records';
 import { readPackageJson } from './package-json';
+import { nodeTestSelecting } from './select';
 import { countTests, type FrameworkAdapter, type PreparedCommand, type TestReport } from './types';
 
 const REPORT_FILE = 'node-test.jsonl';
@@ -93,6 +94,8 @@ export const nodeTestAdapter: FrameworkAdapter = {
     }
     return report;
   },
+
+  selectTests: nodeTestSelecting,
 
   isTestFile(relPath) {
     const posix = relPath.split(path.sep).join('/');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { hasAnyFile, readTextIfExists } from './files';
 import { parseConsole } from './pytest-console';
 import { parseJunit } from './pytest-junit';
+import { pytestSelecting } from './select';
 import { shellQuote } from './shell';
 import { countTests, type FrameworkAdapter, type PreparedCommand, type TestReport } from './types';
 
@@ -75,6 +76,8 @@ export const pytestAdapter: FrameworkAdapter = {
     }
     return report;
   },
+
+  selectTests: pytestSelecting,
 
   isTestFile(relPath) {
     const posix = relPath.split(path.sep).join('/');

@@ -112,4 +112,9 @@ export interface FrameworkAdapter {
   prepare(command: string, reportDir: string): PreparedCommand;
   parse(input: RawTestRun): TestReport;
   isTestFile(relPath: string): boolean;
+  /**
+   * The command narrowed to `tests` (scope `tests`) or to the files that hold them (scope `files`),
+   * when the command and the framework allow it; undefined means the whole suite has to run.
+   */
+  selectTests?(command: string, tests: readonly TestCaseResult[], scope: 'tests' | 'files'): string | undefined;
 }

@@ -1,39 +1,13 @@
 import assert from 'node:assert/strict';
-import { commandSelecting, flakyMessage } from '../../../src/core/repair/flaky';
+import { flakyMessage } from '../../../src/core/repair/flaky';
 import type { RepairEvent } from '../../../src/core/repair/types';
 import { describeEvent } from '../../../src/core/report';
-import type { TestCaseResult } from '../../../src/core/testing/types';
 import { reply } from '../../support/replies';
 import { repairSample } from '../../support/repair-run';
 
 const WARM = 'tests/test_warmup.py::test_cache_is_warm';
 
-function failed(id: string, name: string): TestCaseResult {
-  return { id, name, status: 'failed', frames: [] };
-}
-
-describe('flaky tests: selecting the failing ones to run again', () => {
-  it('adds pytest node ids to a plain pytest command, quoted for the shell', () => {
-    assert.equal(
-      commandSelecting('pytest', 'python3 -m pytest', [failed('tests/t.py::test_a[1-2]', 'test_a[1-2]')]),
-      "python3 -m pytest 'tests/t.py::test_a[1-2]'",
-    );
-  });
-
-  it('gives node --test an exact name pattern, before its own arguments', () => {
-    assert.equal(
-      commandSelecting('node-test', 'node --test test/', [failed('test/a.test.js > adds (1.5)', 'adds (1.5)')]),
-      "node '--test-name-pattern=^(?:adds \\(1\\.5\\))$' --test test/",
-    );
-  });
-
-  it('runs the whole suite when the command cannot be narrowed', () => {
-    const tests = [failed('test/a.test.js > adds', 'adds')];
-    assert.equal(commandSelecting('node-test', 'npm test', tests), undefined);
-    assert.equal(commandSelecting('pytest', 'cd app && pytest', [failed('t.py::a', 'a')]), undefined);
-    assert.equal(commandSelecting('pytest', 'pytest', []), undefined);
-  });
-
+describe('flaky tests', () => {
   it('words the flaky event and the ending for a person', () => {
     const event: RepairEvent = { type: 'flaky', tests: [WARM, 'x::y'], repaired: ['x::y'], runs: 3 };
     assert.equal(

@@ -16,7 +16,8 @@ const TABLES = new Set(['each', 'for']);
 const CONDITIONS = new Set(['skipIf', 'runIf']);
 /** Where the framework puts a row's values into an `.each` name: printf-style or `$field.path`. */
 const PLACEHOLDER = /%%|%[sdifjoOpc#$]|\$[A-Za-z_#][\w$]*(?:\.[\w$]+)*/g;
-const ANY = '[\\s\\S]*?';
+/** Any text that does not cross into another suite's name (` > ` joins them). */
+const ANY = '(?:(?! > )[\\s\\S])*?';
 
 /** A name as written and, as a regular expression source, the names it stands for. */
 interface Name {

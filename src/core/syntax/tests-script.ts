@@ -14,8 +14,8 @@ const MODIFIERS = new Set(['only', 'skip', 'todo', 'concurrent', 'failing', 'ser
 const TABLES = new Set(['each', 'for']);
 /** `test.skipIf(condition)(name, fn)`, `test.runIf(...)`: a plain name, chosen at run time. */
 const CONDITIONS = new Set(['skipIf', 'runIf']);
-/** Where the framework puts a row's values into an `.each` name: printf-style or `$field.path`. */
-const PLACEHOLDER = /%%|%[sdifjoOpc#$]|\$[A-Za-z_#][\w$]*(?:\.[\w$]+)*/g;
+/** Where the framework puts a row's values into an `.each` name: printf-style, `$field.path` or `${field}`. */
+const PLACEHOLDER = /%%|%[sdifjoOpc#$]|\$\{[^}]*\}|\$[A-Za-z_#][\w$]*(?:\.[\w$]+)*/g;
 /** Any text that does not cross into another suite's name (` > ` joins them). */
 const ANY = '(?:(?! > )[\\s\\S])*?';
 

@@ -59,4 +59,22 @@ describe('syntax/tests: JavaScript tests with computed names', () => {
   it('takes `x.test(...)` for a test only when a body comes with it', () => {
     assert.ok(!defs.some((d) => d.name === 'not a test'));
   });
+
+  it('reads typed .each tables, vitest .for, and ${field} in a plain .each name (TypeScript)', async () => {
+    const source = [
+      "describe('rows', () => {",
+      "  it.each<[number, string]>([[1, 'a']])('row %d is ${label}', (n: number, label: string) => {});",
+      "  test.for([1])('for %i', (n) => {});",
+      '});',
+      '',
+    ].join('\n');
+    const typed = await findTestDefinitions(source, 'rows.test.ts', 'typescript');
+    assert.deepEqual(
+      typed.map((d) => d.fullName),
+      ['rows', 'rows > row %d is ${label}', 'rows > for %i'],
+    );
+    assert.ok(typed[1]!.fullNamePattern?.test('rows > row 1 is a'));
+    assert.ok(typed[2]!.fullNamePattern?.test('rows > for 1'));
+    assert.ok(!typed[2]!.fullNamePattern?.test('rows > for 1 > deeper'), 'a placeholder stays within its own name');
+  });
 });

@@ -37,8 +37,14 @@ describe('syntax/tests', () => {
         ['test', 'divide > by zero > throws', 'throws', 15],
         ['test', 'with subtests', 'with subtests', 21],
         ['test', 'with subtests > first', 'first', 22],
+        ['test', 'name', 'name', 28],
+        ['test', 'template ${name}', 'template ${name}', 29],
       ],
     );
+    // Names computed at run time match what the framework reports through a pattern.
+    assert.ok(defs[7]!.fullNamePattern?.test('computed'));
+    assert.ok(defs[8]!.fullNamePattern?.test('template computed'));
+    assert.equal(defs[0]!.fullNamePattern, undefined);
     const divide = defs[1];
     assert.equal(divide.range.endLine, 19);
     assert.ok(text.slice(divide.range.startIndex, divide.range.endIndex).startsWith("describe('divide', () => {"));

@@ -61,8 +61,9 @@ export async function localize(input: LocalizeInput): Promise<Localization> {
     }
     await noteFrames(suspects, test, sources, isSource);
   }
-  if (input.spectrum) await noteSpectrum(suspects, input.spectrum, sources, isSource);
-  else await noteNamedFunctions(suspects, names, sources, isSource);
+  // A spectrum that names no project function (a tracer that saw nothing) is no spectrum.
+  const traced = input.spectrum ? await noteSpectrum(suspects, input.spectrum, sources, isSource) : 0;
+  if (traced === 0) await noteNamedFunctions(suspects, names, sources, isSource);
   suspects.markNames(
     (fn) => answersTo(fn, names.called),
     (fn) => names.importedFiles.has(fn.file) && answersTo(fn, names.mentioned),

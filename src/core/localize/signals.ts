@@ -56,19 +56,23 @@ function moduleLines(file: string, text: string, line: number): FunctionInfo {
   return { name: `module code of ${file}`, file, range: { startLine, endLine, startIndex: 0, endIndex: 0 }, text: '' };
 }
 
-/** The functions the spectrum says failing tests ran, scored by Ochiai. */
+/** The functions the spectrum says failing tests ran, scored by Ochiai; how many it found. */
 export async function noteSpectrum(
   suspects: SuspectList,
   spectrum: CoverageSpectrum,
   sources: Sources,
   isSource: (file: string) => boolean,
-): Promise<void> {
+): Promise<number> {
+  let found = 0;
   const totalFailed = spectrum.failingTraced || Math.max(1, ...spectrum.functions.map((f) => f.failingTests.length));
   for (const executed of spectrum.functions) {
     if (executed.failingTests.length === 0 || !isSource(executed.file)) continue;
     const fn = matchExecuted(executed, await sources.functions(executed.file));
-    if (fn) suspects.note(fn, { ochiai: ochiai(executed.failingTests.length, executed.passingTests, totalFailed) });
+    if (!fn) continue;
+    suspects.note(fn, { ochiai: ochiai(executed.failingTests.length, executed.passingTests, totalFailed) });
+    found++;
   }
+  return found;
 }
 
 /**
@@ -97,8 +101,8 @@ export async function noteNamedFunctions(
 }
 
 /**
- * Nothing points anywhere: the smallest source files that define functions (then any), a small
- * file whole, a larger one by its functions (a large file without any is left out).
+ * Nothing points anywhere: up to three of the smallest source files, those that define functions
+ * first, each whole; when every file is too large for that, the functions of the smallest one.
  */
 export async function smallestFiles(
   sources: Sources,
@@ -111,16 +115,15 @@ export async function smallestFiles(
     if (text !== undefined) sized.push({ file, lines: lineCount(text), functions: await sources.functions(file) });
   }
   sized.sort((a, b) => Number(a.functions.length === 0) - Number(b.functions.length === 0) || a.lines - b.lines);
-  const picked: Suspect[] = [];
-  for (const { file, lines, functions } of sized.slice(0, 3)) {
-    const whole: FunctionInfo = {
-      name: file,
-      file,
-      range: { startLine: 1, endLine: lines, startIndex: 0, endIndex: 0 },
-      text: '',
-    };
-    if (lines <= WHOLE_FILE_LINES) picked.push({ fn: whole, moduleLevel: true });
-    else picked.push(...functions.filter((fn) => fn.kind !== 'nested').map((fn) => ({ fn })));
-  }
-  return picked.slice(0, limit);
+  const small = sized.filter((s) => s.lines <= WHOLE_FILE_LINES).slice(0, 3);
+  if (small.length > 0)
+    return small.map(({ file, lines }) => ({
+      fn: { name: file, file, range: { startLine: 1, endLine: lines, startIndex: 0, endIndex: 0 }, text: '' },
+      moduleLevel: true,
+    }));
+  const smallest = sized.find((s) => s.functions.length > 0);
+  return (smallest?.functions ?? [])
+    .filter((fn) => fn.kind !== 'nested')
+    .slice(0, limit)
+    .map((fn) => ({ fn }));
 }

@@ -34,6 +34,7 @@ export async function runTurn(
     sourceFiles: task.code.sourceFiles,
     isTestFile: task.code.isTestFile,
     readFile: task.code.readerWith(state.kept),
+    spectrum: task.evidence?.spectrum,
   });
   const messages = buildRepairPrompt({
     testCommand: task.project.command,

@@ -20,6 +20,9 @@ OUT = os.environ.get("SELF_REPAIR_TRACE_OUT", "")
 ROOT = os.path.realpath(os.environ.get("SELF_REPAIR_TRACE_ROOT") or os.getcwd())
 EXCLUDED_DIRS = {"site-packages", "dist-packages", ".venv", "venv", "node_modules", ".tox", ".nox", "__pycache__"}
 
+# Code objects that are part of the function around them (which ran too) or no function at all.
+NOT_FUNCTIONS = {"<module>", "<listcomp>", "<dictcomp>", "<setcomp>", "<genexpr>"}
+
 MAX_VALUE_CHARS = 80
 MAX_LOCALS = 12
 FIRST_STEPS = 10
@@ -77,7 +80,7 @@ class Coverage:
         if found is None:
             rel = _project_path(code.co_filename)
             found = -1
-            if rel is not None:
+            if rel is not None and code.co_name not in NOT_FUNCTIONS:
                 found = len(self.functions)
                 self.functions.append([rel, code.co_firstlineno, _qualname(code)])
             self.index[code] = found

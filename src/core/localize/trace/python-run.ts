@@ -5,7 +5,7 @@
  * (a sandbox hides the host's temporary folder otherwise), and the plugin writes its JSON there.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { debuglog } from 'node:util';
@@ -20,6 +20,8 @@ export const debug = debuglog('self-repair-trace');
 const PLUGIN_MODULE = 'self_repair_trace';
 const PLUGIN_FILE = `${PLUGIN_MODULE}.py`;
 const OUTPUT_FILE = 'trace.json';
+/** The plugin's output, or with pytest-xdist one file per worker (`trace-gw0.json`). */
+const OUTPUT_NAME = /^trace(?:-[\w-]+)?\.json$/;
 /** A traced run may take this many times as long as the plain one... */
 const TRACE_SLOWDOWN = 3;
 /** ...but never less than this, which covers starting Python and collecting the tests. */
@@ -45,8 +47,8 @@ export function pluginSource(): string {
 
 export interface TracedRun {
   report: TestReport;
-  /** What the plugin wrote; undefined when it wrote nothing readable. */
-  data: unknown;
+  /** What the plugin wrote: one JSON value per process that ran tests; empty when it wrote nothing readable. */
+  outputs: unknown[];
 }
 
 /** The run's variables: the plugin first on the module path, the user's own path kept after it. */
@@ -96,22 +98,24 @@ export async function runTraced(
       debug('traced run failed: %s', report.runError ?? 'timed out');
       return undefined;
     }
-    const text = await readFile(path.join(dir, OUTPUT_FILE), 'utf8').catch(() => undefined);
-    if (text === undefined) debug('the tracing plugin wrote nothing (not loaded?)');
-    return { report, data: parseJson(text) };
+    const outputs = await readOutputs(dir);
+    if (!outputs.length) debug('the tracing plugin wrote nothing (not loaded?)');
+    return { report, outputs };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-function parseJson(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    debug('the tracing plugin wrote unreadable JSON');
-    return undefined;
+async function readOutputs(dir: string): Promise<unknown[]> {
+  const outputs: unknown[] = [];
+  for (const name of (await readdir(dir)).filter((entry) => OUTPUT_NAME.test(entry)).sort()) {
+    try {
+      outputs.push(JSON.parse(await readFile(path.join(dir, name), 'utf8')) as unknown);
+    } catch {
+      debug('the tracing plugin wrote unreadable JSON in %s', name);
+    }
   }
+  return outputs;
 }
 
 /**

@@ -1,5 +1,5 @@
 /** From what the pytest plugin recorded in coverage mode to a coverage spectrum in the report's terms. */
-import { isFailing, type FrameworkAdapter, type TestCaseResult, type TestStatus } from '../../testing/types';
+import type { FrameworkAdapter, TestCaseResult, TestStatus } from '../../testing/types';
 import type { CoverageSpectrum, ExecutedFunction } from '../types';
 import { sameTest } from './python-run';
 
@@ -46,63 +46,69 @@ function pluginStatus(outcome: string | null): TestStatus | undefined {
 
 /**
  * The spectrum: each project function (test files left out) with the failing tests that ran it and the
- * number of passing ones. Statuses come from the run's report, else from the plugin. Undefined when the
- * data is not the plugin's or no failing test was traced.
+ * number of passing ones. Statuses come from the run's report, else from the plugin. `outputs` are the
+ * plugin's files (one per pytest-xdist worker). Undefined when none is the plugin's or no failing test was
+ * traced.
  */
 export function spectrumFromCoverage(
-  data: unknown,
+  outputs: readonly unknown[],
   reportTests: readonly TestCaseResult[],
   adapter: FrameworkAdapter,
   durationMs: number,
 ): CoverageSpectrum | undefined {
-  if (!isCoverageData(data)) return undefined;
-  const functions = new Map<number, ExecutedFunction>();
-  let failingTraced = 0;
-  let passingTraced = 0;
-  for (const [nodeid, traced] of Object.entries(data.tests)) {
-    const test = reportTest(nodeid, data.rootdir, reportTests);
-    const status = test.status ?? pluginStatus(traced.outcome);
-    const failing = status !== undefined && isFailing({ status } as TestCaseResult);
-    if (!failing && status !== 'passed') continue;
-    if (failing) failingTraced++;
-    else passingTraced++;
-    for (const index of traced.functions) {
-      const entry = functionAt(data, index, adapter, functions);
-      if (!entry) continue;
-      if (failing) entry.failingTests.push(test.id);
-      else entry.passingTests++;
-    }
-  }
-  if (failingTraced === 0) return undefined;
+  const spectrum = new SpectrumBuilder(reportTests, adapter);
+  const found = outputs.filter(isCoverageData);
+  for (const data of found) spectrum.add(data);
+  if (spectrum.failingTraced === 0) return undefined;
   return {
-    source: data.tracer,
-    functions: [...functions.values()].sort(bySuspicion),
-    failingTraced,
-    passingTraced,
+    source: found[0]!.tracer,
+    functions: [...spectrum.functions.values()].sort(bySuspicion),
+    failingTraced: spectrum.failingTraced,
+    passingTraced: spectrum.passingTraced,
     durationMs,
   };
 }
 
-/** The spectrum's entry for the plugin's function `index`, made on first use; undefined for test code. */
-function functionAt(
-  data: CoverageData,
-  index: number,
-  adapter: FrameworkAdapter,
-  functions: Map<number, ExecutedFunction>,
-): ExecutedFunction | undefined {
-  const known = functions.get(index);
-  if (known) return known;
-  const raw = data.functions[index];
-  if (!Array.isArray(raw) || typeof raw[0] !== 'string' || adapter.isTestFile(raw[0])) return undefined;
-  const entry: ExecutedFunction = {
-    file: raw[0],
-    name: String(raw[2] ?? ''),
-    line: Number(raw[1]),
-    failingTests: [],
-    passingTests: 0,
-  };
-  functions.set(index, entry);
-  return entry;
+class SpectrumBuilder {
+  /** By `file:line:name`, the same function in every worker's output. */
+  readonly functions = new Map<string, ExecutedFunction>();
+  failingTraced = 0;
+  passingTraced = 0;
+
+  constructor(
+    private readonly reportTests: readonly TestCaseResult[],
+    private readonly adapter: FrameworkAdapter,
+  ) {}
+
+  add(data: CoverageData): void {
+    for (const [nodeid, traced] of Object.entries(data.tests)) {
+      const test = reportTest(nodeid, data.rootdir, this.reportTests);
+      const status = test.status ?? pluginStatus(traced.outcome);
+      const failing = status === 'failed' || status === 'errored';
+      if (!failing && status !== 'passed') continue;
+      if (failing) this.failingTraced++;
+      else this.passingTraced++;
+      for (const index of traced.functions) {
+        const entry = this.functionAt(data.functions[index]);
+        if (!entry) continue;
+        if (failing) entry.failingTests.push(test.id);
+        else entry.passingTests++;
+      }
+    }
+  }
+
+  /** The spectrum's entry for one of the plugin's functions, made on first use; undefined for test code. */
+  private functionAt(raw: unknown): ExecutedFunction | undefined {
+    if (!Array.isArray(raw) || typeof raw[0] !== 'string' || this.adapter.isTestFile(raw[0])) return undefined;
+    const [file, line, name] = [raw[0], Number(raw[1]), String(raw[2] ?? '')];
+    const key = `${file}:${line}:${name}`;
+    let entry = this.functions.get(key);
+    if (!entry) {
+      entry = { file, name, line, failingTests: [], passingTests: 0 };
+      this.functions.set(key, entry);
+    }
+    return entry;
+  }
 }
 
 /** Run by more failing tests first, then by fewer passing ones; ties in source order. */

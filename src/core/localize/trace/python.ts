@@ -31,7 +31,7 @@ export async function tracePythonCoverage(req: TraceRequest): Promise<CoverageSp
       traceTimeLimit(req, selected),
     );
     if (!run) return undefined;
-    const spectrum = spectrumFromCoverage(run.data, run.report.tests, req.adapter, Date.now() - started);
+    const spectrum = spectrumFromCoverage(run.outputs, run.report.tests, req.adapter, Date.now() - started);
     if (!spectrum) debug('coverage tracing found no traced failing test');
     return spectrum;
   } catch (error) {
@@ -57,7 +57,7 @@ export async function tracePythonValues(
       SELF_REPAIR_TRACE_TEST: test.id,
     };
     const run = await runTraced(req, command, settings, traceTimeLimit(req, [test]));
-    const values = run && valuesFrom(run.data, target, test.id);
+    const values = run?.outputs.map((data) => valuesFrom(data, target, test.id)).find(Boolean);
     if (run && !values) debug('value tracing saw no call of %s in %s', target.name, test.id);
     return values;
   } catch (error) {

@@ -57,10 +57,13 @@ def _qualname(code):
 def _write(data):
     if not OUT:
         return
-    partial = OUT + ".part"
+    # Under pytest-xdist each worker runs some of the tests and writes its own file beside OUT.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    target = "%s-%s.json" % (OUT[: -len(".json")], worker) if worker and OUT.endswith(".json") else OUT
+    partial = target + ".part"
     with open(partial, "w", encoding="utf-8") as handle:
         json.dump(data, handle)
-    os.replace(partial, OUT)
+    os.replace(partial, target)
 
 
 # ---------------------------------------------------------------------------------------------------------------

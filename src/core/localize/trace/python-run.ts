@@ -25,7 +25,7 @@ const OUTPUT_NAME = /^trace(?:-[\w-]+)?\.json$/;
 /** A traced run may take this many times as long as the plain one... */
 const TRACE_SLOWDOWN = 3;
 /** ...but never less than this, which covers starting Python and collecting the tests. */
-const MIN_TRACE_MS = 30_000;
+const MIN_TRACE_MS = 60_000;
 
 let pluginText: string | undefined;
 

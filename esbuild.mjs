@@ -22,13 +22,16 @@ const wasmFiles = [
   require.resolve('tree-sitter-typescript/tree-sitter-tsx.wasm'),
 ];
 
+/** Read from beside the bundle as well: the pytest plugin the tracer writes into a test run's module path. */
+const besideBundle = [...wasmFiles, 'src/core/localize/trace/self_repair_trace.py'];
+
 const copyWasm = {
   name: 'copy-wasm',
   setup(build) {
     build.onEnd(async (result) => {
       if (result.errors.length) return;
       await mkdir('dist', { recursive: true });
-      await Promise.all(wasmFiles.map((file) => copyFile(file, path.join('dist', path.basename(file)))));
+      await Promise.all(besideBundle.map((file) => copyFile(file, path.join('dist', path.basename(file)))));
     });
   },
 };

@@ -41,6 +41,8 @@ export interface TraceTarget {
 export interface ValueStep {
   line: number;
   locals: Record<string, string>;
+  /** What a generator yielded at this step (its locals are those at the yield). */
+  yielded?: string;
 }
 
 export interface TracedCall {
@@ -49,6 +51,10 @@ export interface TracedCall {
   steps: ValueStep[];
   /** Steps left out between the kept ones. */
   omittedSteps: number;
+  /** Index in `steps` where the left-out steps were (default: the middle). */
+  omittedAt?: number;
+  /** The call ran so many lines that line tracing stopped; `steps` end before the call did. */
+  linesStopped?: boolean;
   /** What it returned, or the exception it raised (one of the two, when the call ended). */
   returned?: string;
   raised?: string;
@@ -76,6 +82,8 @@ export interface TraceRequest {
   /** All tests of the baseline, for the tracer to pick passing neighbours from. */
   tests: TestCaseResult[];
   timeoutMs: number;
+  /** How long the plain run of `command` took, when known: a traced run is given a few times as long. */
+  baselineMs?: number;
   signal?: AbortSignal;
 }
 

@@ -128,9 +128,14 @@ async function readPlainScript(script: ScriptCoverage, rel: string, project: Pro
   }));
 }
 
+/** V8's own pieces of a class, e.g. `<instance_members_initializer>`: no function anyone wrote. */
+const SYNTHETIC = /^<.*>$/;
+
 /** The functions that ran, without the module's own top-level code. */
 function executed(script: ScriptCoverage): FunctionCoverage[] {
-  return script.functions.filter((fn) => fn.ranges?.length && fn.ranges[0]!.count > 0 && !isTopLevel(fn));
+  return script.functions.filter(
+    (fn) => fn.ranges?.length && fn.ranges[0]!.count > 0 && !isTopLevel(fn) && !SYNTHETIC.test(fn.functionName),
+  );
 }
 
 /** The pseudo-function V8 reports for a script's top-level code: no name, from offset 0 to the end. */

@@ -21,7 +21,7 @@ export interface OriginalPlace {
 }
 
 export interface OffsetMapper {
-  /** Where a character offset of the generated script came from, when the map says. */
+  /** Where the code at a character offset of the generated script came from, when the map says exactly. */
   place(offset: number): OriginalPlace | undefined;
   /** Absolute paths of the original files the map names. */
   sources(): string[];
@@ -42,8 +42,12 @@ export function offsetMapper(cached: CachedSourceMap, generatedFile: string): Of
   return {
     place(offset) {
       const line = lineIndex(lineStarts, offset);
-      const entry = map.findEntry(line, offset - lineStarts[line]!);
-      if (!('originalSource' in entry)) return undefined;
+      const column = offset - lineStarts[line]!;
+      const entry = map.findEntry(line, column);
+      // Only a mapping of this very position: generators map where each function starts, and the nearest one
+      // before it belongs to other code (esbuild's export getters would land on the module's first line).
+      if (!('originalSource' in entry) || entry.generatedLine !== line || entry.generatedColumn !== column)
+        return undefined;
       const file = resolve(entry.originalSource);
       return file ? { file, line: entry.originalLine + 1 } : undefined;
     },

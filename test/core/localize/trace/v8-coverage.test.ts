@@ -99,13 +99,14 @@ describe('readCoverageDir', () => {
     ]);
   });
 
-  it('leaves out what is not project source, functions that never ran, and files gone since', async () => {
+  it('leaves out what is not project source, functions that never ran or V8 made up, and files gone since', async () => {
     const js = 'function a() {}\nfunction b() {}\n';
     await project({ 'src/a.js': js, 'test/a.test.js': js, 'node_modules/dep/index.js': js });
     const result = [
       script(url('src/a.js'), js.length, [
-        ['a', 0 + 1, 0],
+        ['a', 1, 0],
         ['b', js.indexOf('function b'), 3],
+        ['<instance_members_initializer>', 5, 1],
       ]),
       script(url('src/gone.js'), 20, [['c', 5, 1]]),
       script(url('test/a.test.js'), js.length, [['a', 1, 1]]),

@@ -161,6 +161,37 @@ describe('traceV8Coverage (real node --test runs)', function () {
     assert.equal(spectrum.functions[0]!.passingTests, 1);
   });
 
+  it('reports TypeScript run through tsx (which registers its maps) at its own lines, methods by their names', async () => {
+    const root = await project('v8-trace-tsx');
+    // Installed as a user's would be; a link out of the copy, as a sandbox copy's dependencies are.
+    await mkdir(path.join(root, 'node_modules'));
+    await symlink(path.resolve(__dirname, '../../../../node_modules/tsx'), path.join(root, 'node_modules', 'tsx'));
+    const command = 'node --import tsx --test test/cart.test.ts';
+    const spectrum = await traceV8Coverage(await requestFor(root, command, new ProcessRunner()));
+
+    const failing = ['test/cart.test.ts > the total counts every unit'];
+    assert.deepEqual(find(spectrum, 'total'), {
+      file: 'src/cart.ts',
+      name: 'total',
+      line: 18,
+      failingTests: failing,
+      passingTests: 0,
+    });
+    assert.deepEqual(find(spectrum, 'add'), {
+      file: 'src/cart.ts',
+      name: 'add',
+      line: 12,
+      failingTests: failing,
+      passingTests: 1,
+    });
+    // Nothing else: not describe or units (only the passing test runs them), nor the getters tsx's output
+    // adds for each export, which map to no function of the source.
+    assert.deepEqual(
+      spectrum!.functions.map((fn) => fn.name),
+      ['add', 'total'],
+    );
+  });
+
   it('gives up quietly on a test that hangs, within the timeout', async () => {
     const root = await project('node-hangs');
     const hanging = {

@@ -77,6 +77,11 @@ export interface TraceRequest {
   tests: TestCaseResult[];
   timeoutMs: number;
   signal?: AbortSignal;
+  /**
+   * Reads a project file of the copy (`Sandbox.readFile`): an overlay copy's root exists only inside its
+   * namespace. Default: the file under `root`.
+   */
+  readFile?: (relPath: string) => Promise<string>;
 }
 
 /** What the traced runs before the first turn found; each part is missing when its tracing failed or did not apply. */

@@ -124,7 +124,9 @@ async function projectView(req: TraceRequest): Promise<ProjectView> {
     readText(rel) {
       let text = texts.get(rel);
       if (!text) {
-        text = readFile(path.join(given, rel), 'utf8').catch(() => undefined);
+        const readCopy = req.readFile;
+        const read = readCopy ? Promise.resolve(rel).then(readCopy) : readFile(path.join(given, rel), 'utf8');
+        text = read.catch(() => undefined);
         texts.set(rel, text);
       }
       return text;

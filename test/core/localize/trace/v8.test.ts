@@ -6,6 +6,7 @@ import { traceV8Coverage, v8TraceApplies } from '../../../../src/core/localize/t
 import type { CoverageSpectrum, ExecutedFunction, TraceRequest } from '../../../../src/core/localize/types';
 import {
   copyPrefix,
+  createSandbox,
   ProcessRunner,
   selectIsolation,
   type CommandRunner,
@@ -211,6 +212,19 @@ describe('traceV8Coverage (real node --test runs)', function () {
       timeoutMs: 3_000,
     });
     assert.equal(spectrum, undefined);
+  });
+
+  it('reads an overlay copy, whose root is empty outside its namespace, through the sandbox', async function () {
+    const root = await project('v8-trace-node');
+    await installCents(root);
+    const sandbox = await createSandbox(root, { view: 'overlay' }).catch((error: Error) => error);
+    // Overlays need user namespaces and overlayfs; the copy and reflink kinds are read like any folder.
+    if (sandbox instanceof Error) this.skip();
+    cleanups.push(() => sandbox.dispose());
+    const request = await requestFor(sandbox.root, 'node --test', new ProcessRunner());
+    assert.equal(await traceV8Coverage(request), undefined, 'without the sandbox to read it, no file is seen');
+    const spectrum = await traceV8Coverage({ ...request, readFile: (rel) => sandbox.readFile(rel) });
+    assertOrdersSpectrum(spectrum);
   });
 
   it('works the same under bubblewrap, whose private /tmp would hide the coverage folder', async function () {

@@ -85,6 +85,11 @@ export interface TraceRequest {
   /** How long the plain run of `command` took, when known: a traced run is given a few times as long. */
   baselineMs?: number;
   signal?: AbortSignal;
+  /**
+   * Reads a project file of the copy (`Sandbox.readFile`): an overlay copy's root exists only inside its
+   * namespace. Default: the file under `root`.
+   */
+  readFile?: (relPath: string) => Promise<string>;
 }
 
 /** What the traced runs before the first turn found; each part is missing when its tracing failed or did not apply. */

@@ -16,7 +16,7 @@ const MESSAGE_OVERHEAD_TOKENS = 4;
 const MIN_TRIMMED_CHARS = 300;
 
 /** Rounds of cutting the core parts; each one takes back what the markers and the rounding added. */
-const TRIM_ROUNDS = 6;
+const TRIM_ROUNDS = 12;
 
 export function estimateTokens(text: string): number {
   return Math.ceil(text.length / CHARS_PER_TOKEN);

@@ -149,7 +149,7 @@ function explanationPart(explanation: string): PromptPart {
   return {
     name: 'your previous explanation',
     text: `${lead}${quote(explanation)}`,
-    trim: (maxChars) => `${lead}${quote(cutLines(explanation, maxChars - lead.length))}`,
+    trim: (maxChars) => `${lead}${cutLines(quote(explanation), maxChars - lead.length)}`,
   };
 }
 

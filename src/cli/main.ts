@@ -47,7 +47,9 @@ interface RepairFlags {
   allowNetwork?: boolean;
   env: string[];
   maxTokens: number;
+  maxPromptTokens: number;
   maxTime: number;
+  verbose?: boolean;
   allowTestEdits?: boolean;
   flakyCheck: boolean;
 }
@@ -239,7 +241,11 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
   if (!flags.quiet) io.stderr(`isolation: ${isolation.kind}${isolation.reason ? ` (${isolation.reason})` : ''}\n`);
   const onEvent: ((event: RepairEvent) => void) | undefined = flags.quiet
     ? undefined
-    : progressPrinter((text) => io.stderr(text), { model: config.model, live: io.stderrIsTTY });
+    : progressPrinter((text) => io.stderr(text), {
+        model: config.model,
+        live: io.stderrIsTTY,
+        verbose: !!flags.verbose,
+      });
   const { value: result, signalStatus } = await cancelledBySignals((signal) =>
     repair({
       projectRoot,
@@ -249,6 +255,7 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
       candidatesPerTurn: flags.candidates,
       timeoutMs: flags.timeout * 1000,
       maxTokens: flags.maxTokens,
+      maxPromptTokens: flags.maxPromptTokens,
       maxTimeMs: flags.maxTime * 1000,
       allowTestEdits: !!flags.allowTestEdits,
       runner: isolation.runner,
@@ -282,6 +289,11 @@ const WHOLE_NUMBER_OPTIONS: ReadonlyArray<readonly [string, string, WholeNumberS
   ],
   ['--max-tokens <n>', 'token budget of the whole repair, prompt and completion (0: none)', 'maxTokens'],
   ['--max-time <seconds>', 'time budget of the whole repair (0: none)', 'maxTimeSeconds'],
+  [
+    '--max-prompt-tokens <n>',
+    "tokens one request's prompt may hold (estimated); the least useful context is left out, and the progress says what",
+    'maxPromptTokens',
+  ],
 ];
 
 /** `self-repair repair` and its options. */
@@ -317,7 +329,8 @@ function repairCommand(program: Command): Command {
     )
     .option('--apply', 'write the verified patch into the project (default: print it, touch nothing)')
     .option('--json', 'print one JSON object with the outcome on stdout')
-    .option('-q, --quiet', 'no progress on stderr');
+    .option('-q, --quiet', 'no progress on stderr')
+    .option('--verbose', 'also print on stderr each prompt sent to the model, whole');
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -1,4 +1,4 @@
-import { describeEvent, describeTimeLimit, type RepairEvent } from '../core';
+import { describeEvent, describeTimeLimit, type RepairEvent, SYSTEM_PROMPT } from '../core';
 
 /** How deep each event's line sits: a turn's candidates under the turn, the model's reasoning under its candidate. */
 const INDENT = { candidate: '  ', why: '    ' } as const;
@@ -6,8 +6,22 @@ const INDENT = { candidate: '  ', why: '    ' } as const;
 /** Off a terminal, how often a request that has no answer yet says it is still waiting. */
 const WAITING_LINE_EVERY_MS = 10_000;
 
+/** The prompt sent in a turn, whole, between two rules, for `--verbose`. */
+function wholePrompt(turn: number, user: string): string {
+  const system = `the system prompt (${SYSTEM_PROMPT.length.toLocaleString('en-US')} characters, the same in every request)`;
+  return `──── prompt of turn ${turn}: ${system}, then this user message ────\n${user.trimEnd()}\n──── end of the prompt of turn ${turn} ────`;
+}
+
+export interface ProgressOptions {
+  model: string;
+  /** stderr is a terminal: waiting and streaming lines are rewritten in place. */
+  live: boolean;
+  /** Print each turn's prompt whole. */
+  verbose?: boolean;
+}
+
 /** Turns the loop's events into short progress lines for stderr, in the engine's words. */
-export function progressPrinter(write: (text: string) => void, options: { model: string; live: boolean }) {
+export function progressPrinter(write: (text: string) => void, options: ProgressOptions) {
   let streamingLine = false;
   /** Per candidate: how many waiting lines it has printed (off a terminal). */
   const waitingLines = new Map<number, number>();
@@ -54,6 +68,11 @@ export function progressPrinter(write: (text: string) => void, options: { model:
         if (text.why) line(`${INDENT.why}why: ${text.why}`);
         break;
       case 'request-started':
+        // Every candidate of a turn gets the same prompt: it is described once.
+        if (event.candidate !== 1) break;
+        line(`${INDENT.candidate}${text.line}`);
+        if (options.verbose) line(wholePrompt(event.turn, event.prompt));
+        break;
       case 'request-finished':
       case 'finished':
         // The tokens are summed up at the end, and the end has its own line (main.ts).

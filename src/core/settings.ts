@@ -28,6 +28,12 @@ export const SETTING_LIMITS = {
    * after minutes. A CPU-only local model reading a long prompt may need more.
    */
   modelTimeoutSeconds: { min: 1, max: 600, default: 30 },
+  /**
+   * Tokens one request's prompt may hold (system prompt and user message, estimated): what is worth
+   * most (the failure, the most suspect function) goes in first, the rest as long as it fits. 6,000
+   * leaves room for the reply within the 8k context of small local models; hosted models take more.
+   */
+  maxPromptTokens: { min: 1000, max: 200_000, default: 6000 },
 } as const satisfies Record<string, WholeNumberSetting>;
 
 export type WholeNumberSettingName = keyof typeof SETTING_LIMITS;
@@ -60,6 +66,7 @@ export const REPAIR_DEFAULTS = {
   timeoutMs: SETTING_LIMITS.timeoutSeconds.default * 1000,
   /** Candidates verified at once: each runs the whole test suite, so more would mostly queue on the CPU. */
   verifyConcurrency: 2,
+  maxPromptTokens: SETTING_LIMITS.maxPromptTokens.default,
   flakyCheck: SWITCH_SETTINGS.flakyCheck.default,
 } as const;
 

@@ -135,6 +135,7 @@ export class RepairRunner extends Disposable {
             candidatesPerTurn: settings.candidatesPerTurn,
             timeoutMs: settings.timeoutMs,
             maxTokens: settings.maxTokens,
+            maxPromptTokens: settings.maxPromptTokens,
             maxTimeMs: settings.maxTimeMs,
             allowTestEdits: vscode.workspace.getConfiguration('selfRepair', folder.uri).get('allowTestEdits') === true,
             runner: isolation.runner,

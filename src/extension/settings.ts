@@ -17,6 +17,7 @@ export function readSettings(scope?: vscode.Uri): RepairSettings {
     candidatesPerTurn: config.get('candidatesPerTurn'),
     timeoutSeconds: config.get('timeoutSeconds'),
     maxTokens: config.get('maxTokens'),
+    maxPromptTokens: config.get('maxPromptTokens'),
     maxTimeSeconds: config.get('maxTimeSeconds'),
     env: config.get('env'),
     flakyCheck: config.get('flakyCheck'),

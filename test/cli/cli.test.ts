@@ -246,7 +246,7 @@ describe('self-repair CLI (the bundled dist/cli.js as a child process)', functio
     });
 
     it('an option outside the limits the extension\u2019s settings share, which the help names with the defaults', async () => {
-      const { candidatesPerTurn, maxTurns, timeoutSeconds } = SETTING_LIMITS;
+      const { candidatesPerTurn, maxTurns, timeoutSeconds, maxPromptTokens } = SETTING_LIMITS;
       const run = await cli(['repair', project.root, '--candidates', String(candidatesPerTurn.max + 1)]);
       assert.equal(run.exitCode, 2);
       assert.match(
@@ -258,6 +258,7 @@ describe('self-repair CLI (the bundled dist/cli.js as a child process)', functio
         ['--max-turns <n>', maxTurns],
         ['--candidates <k>', candidatesPerTurn],
         ['--timeout <seconds>', timeoutSeconds],
+        ['--max-prompt-tokens <n>', maxPromptTokens],
       ] as const) {
         assert.match(help, new RegExp(`${flag} [^-]*\\(default: ${limits.default}\\)`), flag);
       }

@@ -23,6 +23,7 @@ function printed(events: RepairEvent[]): string[][] {
 function steady(line: string): string {
   return line
     .replace(/\d+\+\d+ tokens, [\d.]+ s/, 'N+N tokens, N s')
+    .replace(/^( {2}prompt ~)[\d,]+ tokens/, '$1N tokens')
     .replace(/^candidate time limit: .*$/, 'candidate time limit: (follows the baseline)');
 }
 

@@ -81,6 +81,17 @@ describe('the Self-repair log', function () {
     // What the model was asked is there word for word.
     const asked = run.events.find((e) => e.type === 'request-started');
     assert.ok(asked?.type === 'request-started' && text.includes(asked.prompt.split('\n')[0]!));
+    // Whole, after a line with its size and budget that notes the system prompt sent before it.
+    const whole = asked.prompt
+      .trimEnd()
+      .split('\n')
+      .map((line) => `    ${line}`)
+      .join('\n');
+    assert.match(
+      text,
+      /\[prompt\] turn 1: prompt ~[\d,]+ tokens of 6,000; sent after the system prompt \([\d,]+ characters, the same in every request\)\n {4}## Failing tests/,
+    );
+    assert.ok(text.includes(whole), 'the user message whole');
     assert.ok(log.some((l) => l.level === 'warn' && l.text.includes('FAIL (still failing)')));
   });
 

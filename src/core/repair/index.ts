@@ -1,6 +1,7 @@
 export { repair, rankCandidates, DEFAULTS } from './loop';
 export { localize } from '../localize';
-export { buildRepairPrompt, SYSTEM_PROMPT } from './prompt';
+export { buildRepairPrompt, SYSTEM_PROMPT, type RepairPrompt } from './prompt';
+export { estimateTokens, type PromptFit } from './prompt-budget';
 export { writeChanges, StaleFileError } from './write-changes';
 export {
   chooseFramework,

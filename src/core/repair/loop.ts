@@ -50,6 +50,7 @@ function settingsOf(options: RepairOptions, signal: AbortSignal | undefined): Lo
     verifyConcurrency: options.verifyConcurrency ?? DEFAULTS.verifyConcurrency,
     runner: options.runner ?? new ProcessRunner(),
     maxTokens: Math.max(0, options.maxTokens ?? 0),
+    maxPromptTokens: options.maxPromptTokens ?? DEFAULTS.maxPromptTokens,
     maxTimeMs: Math.max(0, options.maxTimeMs ?? 0),
     focusTests: options.focusTests,
     signal,

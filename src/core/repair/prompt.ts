@@ -1,7 +1,19 @@
 import type { ChatMessage } from '../model/types';
+import { SETTING_LIMITS } from '../settings';
 import type { TestCaseResult, TestReport } from '../testing/types';
 import { isFailing } from '../testing/types';
-import { trimText } from '../text';
+import { cutLines, fitPrompt, type KeptText, type PromptFit, type PromptPart } from './prompt-budget';
+import {
+  coreSnippetPart,
+  describeFailure,
+  describeRegressions,
+  describeRunProblem,
+  failurePart,
+  fence,
+  quote,
+  rankedGroups,
+  snippetsPart,
+} from './prompt-parts';
 
 /** A piece of the project shown to the model. */
 export interface CodeSnippet {
@@ -39,6 +51,8 @@ export interface PromptInput {
   /** The runtime values the most suspect function saw while a failing test ran, as text for the model. */
   values?: string;
   previous?: TurnFeedback;
+  /** Tokens the prompt may hold, system prompt included (estimated); the settings' default when absent. */
+  maxTokens?: number;
 }
 
 export const SYSTEM_PROMPT = `You are Self-repair, a careful debugger. You fix the code under test so that its failing tests pass.
@@ -57,86 +71,168 @@ the lines that replace them
 
 - Keep the change minimal: fix the cause, do not reformat or rename unrelated code, do not special-case the test's inputs.`;
 
-/** Lines of a failure's text a prompt quotes; its characters are capped by MAX_DETAILS_CHARS. */
-const MAX_DETAILS_LINES = 40;
-
-function fence(text: string, language = ''): string {
-  const longest = Math.max(2, ...(text.match(/`{3,}/g) ?? []).map((run) => run.length));
-  const ticks = '`'.repeat(longest + 1);
-  return `${ticks}${language}\n${text.replace(/\n$/, '')}\n${ticks}`;
+export interface RepairPrompt extends PromptFit {
+  /** The system prompt, then the user message. */
+  messages: ChatMessage[];
 }
 
-export function describeFailure(test: TestCaseResult): string {
-  const parts = [`### ${test.id} (${test.status})`];
-  if (test.message) parts.push(`Message: ${test.message}`);
-  if (test.expected !== undefined) parts.push(`Expected: ${test.expected}`);
-  if (test.actual !== undefined) parts.push(`Actual: ${test.actual}`);
-  if (test.details && test.details.trim() !== (test.message ?? '').trim()) {
-    parts.push('Output (trimmed):', fence(trimText(test.details, MAX_DETAILS_LINES)));
-  }
-  return parts.join('\n');
+/** The user message's parts; `values` and each list may be empty. */
+interface Parts {
+  explanation?: PromptPart;
+  diff?: PromptPart;
+  /** The previous attempt's failures, shown when its change was set aside. */
+  attemptFailures: PromptPart[];
+  /** The first is a core part. */
+  failures: PromptPart[];
+  values?: PromptPart;
+  tests: PromptPart[];
+  /** The most suspect code, snippet by snippet: core parts. */
+  topCode: PromptPart[];
+  /** The further suspects, a group per part. */
+  moreCode: PromptPart[];
 }
 
-function describeSnippet(snippet: CodeSnippet): string {
-  return `${snippet.file} (${snippet.label}):\n${fence(snippet.text, snippet.language)}`;
+function partsOf(input: PromptInput): Parts {
+  const [top = [], ...more] = rankedGroups(input.code);
+  const previous = input.previous;
+  const attemptFailures =
+    previous && !previous.kept && !previous.rejected && previous.report
+      ? previous.report.tests
+          .filter(isFailing)
+          .slice(0, 5)
+          .map((test) => ({ ...failurePart(test, false), name: `failure of ${test.id} with your change` }))
+      : [];
+  return {
+    ...(previous?.explanation ? { explanation: explanationPart(previous.explanation) } : {}),
+    ...(previous?.patch ? { diff: diffPart(previous.patch) } : {}),
+    attemptFailures,
+    failures: input.failing.map((test, i) => (i === 0 ? failurePart(test, true) : furtherFailurePart(test))),
+    ...(input.values?.trim() ? { values: valuesPart(input.values, !!previous?.kept) } : {}),
+    tests: input.tests.map((snippet) => snippetsPart([snippet])),
+    topCode: top.map(coreSnippetPart),
+    moreCode: more.map(snippetsPart),
+  };
 }
 
-function describeRunProblem(report: TestReport): string | undefined {
-  if (report.runError) return report.runError;
-  if (report.tests.length === 0)
-    return `the test command produced no test results; its output ends with:\n${fence(trimText(report.output, 20, 1500))}`;
-  return undefined;
+/** Most valuable first: the core, then the further failures, runtime values, test code, further suspects. */
+function inOrderOfValue(parts: Parts): PromptPart[] {
+  const [first, ...moreFailures] = parts.failures;
+  return [
+    ...(first ? [first] : []),
+    ...parts.topCode,
+    ...(parts.explanation ? [parts.explanation] : []),
+    ...(parts.diff ? [parts.diff] : []),
+    ...moreFailures,
+    ...(parts.values ? [parts.values] : []),
+    ...parts.tests,
+    ...parts.moreCode,
+    ...parts.attemptFailures,
+  ];
 }
 
-function describePrevious(previous: TurnFeedback): string {
-  const parts = [`## Your previous attempt (turn ${previous.turn})`];
-  if (previous.explanation)
-    parts.push(
-      `Your explanation was:\n${previous.explanation
-        .split('\n')
-        .map((l) => `> ${l}`)
-        .join('\n')}`,
-    );
-  if (previous.patch) parts.push(`Your change, as a diff against the original code:\n${fence(previous.patch, 'diff')}`);
+/**
+ * Failures after the first are often the same bug seen again: each is shown briefly, and together
+ * they take at most a quarter of the budget, so that they never crowd out the code and the test.
+ */
+const FURTHER_FAILURES = { chars: 800, share: 0.25 } as const;
+
+function furtherFailurePart(test: TestCaseResult): PromptPart {
+  return {
+    name: `failure of ${test.id}`,
+    text: describeFailure(test, FURTHER_FAILURES.chars),
+    pool: { kind: 'further failures', share: FURTHER_FAILURES.share },
+  };
+}
+
+function explanationPart(explanation: string): PromptPart {
+  const lead = 'Your explanation was:\n';
+  return {
+    name: 'your previous explanation',
+    text: `${lead}${quote(explanation)}`,
+    trim: (maxChars) => `${lead}${cutLines(quote(explanation), maxChars - lead.length)}`,
+  };
+}
+
+function diffPart(patch: string): PromptPart {
+  const lead = 'Your change, as a diff against the original code:\n';
+  return {
+    name: 'your previous change',
+    text: `${lead}${fence(patch, 'diff')}`,
+    trim: (maxChars) => `${lead}${fence(cutLines(patch, maxChars - lead.length - 20), 'diff')}`,
+  };
+}
+
+function valuesPart(values: string, codeChanged: boolean): PromptPart {
+  const heading = codeChanged
+    ? '## Runtime values (from the failing test, observed on the original code, before your change)'
+    : '## Runtime values (from the failing test)';
+  return { name: 'runtime values', text: `${heading}\n${fence(values)}` };
+}
+
+function renderPrevious(previous: TurnFeedback, parts: Parts, kept: KeptText): string {
+  const lines = [`## Your previous attempt (turn ${previous.turn})`];
+  for (const part of [parts.explanation, parts.diff]) if (part && kept(part)) lines.push(kept(part)!);
   if (previous.rejected) {
-    parts.push(`It was rejected before any test ran: ${previous.rejected}`);
+    lines.push(`It was rejected before any test ran: ${previous.rejected}`);
   } else if (previous.report) {
     const { counts } = previous.report;
-    parts.push(`With it, the tests ran: ${counts.passed} passed, ${counts.failed + counts.errored} failed.`);
-    if (previous.regressions.length) {
-      parts.push(`It broke tests that passed before: ${previous.regressions.join(', ')}.`);
-    }
+    lines.push(`With it, the tests ran: ${counts.passed} passed, ${counts.failed + counts.errored} failed.`);
+    if (previous.regressions.length) lines.push(describeRegressions(previous.regressions));
     const problem = describeRunProblem(previous.report);
-    if (problem) parts.push(`The test run went wrong: ${problem}`);
-    const failures = previous.report.tests.filter(isFailing);
-    if (!previous.kept && failures.length) {
-      // These failures belong to code the model will not see again, so they are shown here.
-      parts.push(`Failures with your change:\n\n${failures.slice(0, 5).map(describeFailure).join('\n\n')}`);
-    }
+    if (problem) lines.push(`The test run went wrong: ${problem}`);
+    // These failures belong to code the model will not see again, so they are shown here.
+    const failures = keptTexts(parts.attemptFailures, kept);
+    if (failures.length) lines.push(`Failures with your change:\n\n${failures.join('\n\n')}`);
   }
-  parts.push(
+  lines.push(
     previous.kept
       ? 'The code below already contains that change; build on it.'
       : 'That change was set aside: the code below is the original code.',
   );
-  return parts.join('\n\n');
+  return lines.join('\n\n');
 }
 
-/** One user message per turn, built afresh: the loop stays shallow and the prompt stays bounded. */
-export function buildRepairPrompt(input: PromptInput): ChatMessage[] {
+function keptTexts(parts: readonly PromptPart[], kept: KeptText): string[] {
+  return parts.map(kept).filter((text): text is string => text !== undefined);
+}
+
+/** The user message in reading order, with the parts the budget kept. */
+function renderUser(input: PromptInput, parts: Parts, kept: KeptText): string {
   const sections: string[] = [];
-  if (input.previous) sections.push(describePrevious(input.previous));
+  if (input.previous) sections.push(renderPrevious(input.previous, parts, kept));
   const heading = input.previous ? '## Tests that still fail' : '## Failing tests';
-  sections.push(
-    `${heading}\nTest command: \`${input.testCommand}\`\n\n${input.failing.map(describeFailure).join('\n\n')}`,
-  );
-  if (input.tests.length) sections.push(`## Test code (read-only)\n${input.tests.map(describeSnippet).join('\n\n')}`);
-  if (input.code.length) sections.push(`## Code under test\n${input.code.map(describeSnippet).join('\n\n')}`);
+  const failures = keptTexts(parts.failures, kept);
+  sections.push([`${heading}\nTest command: \`${input.testCommand}\``, ...failures].join('\n\n'));
+  const tests = keptTexts(parts.tests, kept);
+  if (tests.length) sections.push(`## Test code (read-only)\n${tests.join('\n\n')}`);
+  const code = keptTexts([...parts.topCode, ...parts.moreCode], kept);
+  if (code.length) sections.push(`## Code under test\n${code.join('\n\n')}`);
+  const values = parts.values && kept(parts.values);
+  if (values) sections.push(values);
   sections.push('Explain why the failing tests fail, then fix the code under test.');
-  return [
-    { role: 'system', content: SYSTEM_PROMPT },
-    { role: 'user', content: sections.join('\n\n') },
-  ];
+  return sections.join('\n\n');
+}
+
+/**
+ * One user message per turn, built afresh: the loop stays shallow. It holds what is worth most
+ * within `input.maxTokens` (system prompt included), and says what it left out.
+ */
+export function buildRepairPrompt(input: PromptInput): RepairPrompt {
+  const budget = input.maxTokens ?? SETTING_LIMITS.maxPromptTokens.default;
+  const parts = partsOf(input);
+  const { user, fit } = fitPrompt(
+    SYSTEM_PROMPT,
+    inOrderOfValue(parts),
+    (kept) => renderUser(input, parts, kept),
+    budget,
+  );
+  return {
+    messages: [
+      { role: 'system', content: SYSTEM_PROMPT },
+      { role: 'user', content: user },
+    ],
+    ...fit,
+  };
 }
 
 export function failingTests(report: TestReport, focus?: readonly string[]): TestCaseResult[] {

@@ -16,6 +16,8 @@ export interface LoopSettings {
   runner: CommandRunner;
   /** Tokens the repair may spend; 0 or absent for no limit. */
   maxTokens?: number;
+  /** Tokens one request's prompt may hold (estimated); the contract's default when absent. */
+  maxPromptTokens?: number;
   /** Wall time of the whole repair; 0 or absent for no limit. */
   maxTimeMs?: number;
   /** Only these tests need to pass (others must still not regress); undefined or empty for all. */

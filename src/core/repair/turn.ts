@@ -1,10 +1,9 @@
 /** One turn of the loop: localize the failures, build the prompt, ask the model, verify each candidate. */
-import type { ChatMessage } from '../model/types';
 import type { TestCaseResult } from '../testing/types';
 import { passFail } from './decide';
 import { localize } from '../localize';
 import type { RepairTask } from './prepare';
-import { buildRepairPrompt, type TurnFeedback } from './prompt';
+import { buildRepairPrompt, type RepairPrompt, type TurnFeedback } from './prompt';
 import type { RepairSession } from './session';
 import type { Candidate } from './types';
 import { verifyCandidate } from './verify';
@@ -36,14 +35,15 @@ export async function runTurn(
     readFile: task.code.readerWith(state.kept),
     spectrum: task.evidence?.spectrum,
   });
-  const messages = buildRepairPrompt({
+  const prompt = buildRepairPrompt({
     testCommand: task.project.command,
     failing: state.failing,
     tests: located.tests,
     code: located.code,
     previous: state.previous,
+    maxTokens: session.settings.maxPromptTokens,
   });
-  const replies = await askForCandidates(session, turn, messages);
+  const replies = await askForCandidates(session, turn, prompt);
   session.checkCancelled();
 
   const verified = await mapLimit(replies, session.settings.verifyConcurrency, async ({ index, reply }) => {
@@ -66,14 +66,14 @@ export async function runTurn(
 async function askForCandidates(
   session: RepairSession,
   turn: number,
-  messages: ChatMessage[],
+  { messages, ...fit }: RepairPrompt,
 ): Promise<Array<{ index: number; reply: string }>> {
   const { model, candidatesPerTurn, temperature, signal } = session.settings;
   const prompt = messages[messages.length - 1]!.content;
   return Promise.all(
     Array.from({ length: candidatesPerTurn }, async (_, i) => {
       const index = i + 1;
-      session.emit({ type: 'request-started', turn, candidate: index, prompt });
+      session.emit({ type: 'request-started', turn, candidate: index, prompt, fit });
       session.requestStarted();
       const response = await model.complete({
         messages,

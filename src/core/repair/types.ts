@@ -2,6 +2,7 @@ import type { ErrorKind } from '../errors';
 import type { ModelClient, TokenUsage } from '../model/types';
 import type { CommandRunner } from '../sandbox/types';
 import type { TestReport } from '../testing/types';
+import type { PromptFit } from './prompt-budget';
 import type { CandidateTimeLimit } from './time-limit';
 
 export interface RepairOptions {
@@ -18,6 +19,8 @@ export interface RepairOptions {
   timeoutMs?: number;
   /** Tokens (prompt and completion, all requests) the repair may spend; 0 or absent for no limit. */
   maxTokens?: number;
+  /** Tokens one request's prompt may hold, estimated (default 6,000): the least valuable parts are left out. */
+  maxPromptTokens?: number;
   /** Wall time of the whole repair; 0 or absent for no limit. */
   maxTimeMs?: number;
   /** Let candidates edit existing test files (never the runner's configuration); such files are listed in `testEdits`. */
@@ -141,7 +144,8 @@ export type RepairEvent =
   /** A limit the repair works under that the user should know of, e.g. a cut file listing; also in `RepairResult.notes`. */
   | { type: 'note'; text: string }
   | { type: 'turn-started'; turn: number; maxTurns: number }
-  | { type: 'request-started'; turn: number; candidate: number; prompt: string }
+  /** `prompt` is the user message sent, whole (after the system prompt); `fit` says what the budget left out. */
+  | { type: 'request-started'; turn: number; candidate: number; prompt: string; fit: PromptFit }
   | { type: 'request-waiting'; turn: number; candidate: number; elapsedMs: number }
   | { type: 'request-streaming'; turn: number; candidate: number; chars: number }
   | { type: 'request-finished'; turn: number; candidate: number; usage: TokenUsage; reply: string }

@@ -1,4 +1,5 @@
 import { CANDIDATE_TIME_FACTOR, CANDIDATE_TIME_FLOOR_MS, type CandidateTimeLimit } from '../repair/time-limit';
+import type { PromptFit } from '../repair/prompt-budget';
 import type { Candidate, RepairEvent, RepairResult } from '../repair/types';
 import { firstSentence } from '../text';
 import type { TestReport } from '../testing/types';
@@ -44,10 +45,8 @@ export function describeEvent(event: RepairEvent, context: { model?: string } = 
       const subject = `turn ${event.turn}/${event.maxTurns}`;
       return { line: `${subject}: asking ${context.model ?? 'the model'}`, subject };
     }
-    case 'request-started': {
-      const subject = `candidate ${event.candidate}`;
-      return { line: `${subject}: request sent`, subject };
-    }
+    case 'request-started':
+      return { line: describePromptFit(event.fit), subject: 'prompt' };
     case 'request-waiting':
       return {
         line: `candidate ${event.candidate}: ${describeWaiting(event.elapsedMs)}`,
@@ -79,6 +78,21 @@ export function describeEvent(event: RepairEvent, context: { model?: string } = 
     case 'finished':
       return describeResult(event.result);
   }
+}
+
+/** At most this many parts a prompt left out are named in its line. */
+const LISTED_OMISSIONS = 8;
+
+/** `prompt ~5,840 tokens of 6,000; cut short: function foo (more.py); left out: test test_b (tests/test_x.py)` */
+export function describePromptFit(fit: PromptFit): string {
+  const named = (names: string[]): string =>
+    names.slice(0, LISTED_OMISSIONS).join(', ') +
+    (names.length > LISTED_OMISSIONS ? ` and ${names.length - LISTED_OMISSIONS} more` : '');
+  return [
+    `prompt ~${fit.estimatedTokens.toLocaleString('en-US')} tokens of ${fit.budget.toLocaleString('en-US')}`,
+    ...(fit.trimmed.length ? [`cut short: ${named(fit.trimmed)}`] : []),
+    ...(fit.omitted.length ? [`left out: ${named(fit.omitted)}`] : []),
+  ].join('; ');
 }
 
 /** `candidate time limit: 12 s (5× the 2.4 s baseline)` */

@@ -7,6 +7,7 @@ import {
   type RepairEvent,
   type RepairResult,
   reportCounts,
+  SYSTEM_PROMPT,
   type TestReport,
 } from '../../core';
 import { failureReason } from './reason';
@@ -46,8 +47,15 @@ export function formatRepairEvent(event: RepairEvent): LogLine[] {
     case 'turn-started':
       return [info(`── ${text.subject} ──`)];
     case 'request-started':
-      // Every candidate of a turn gets the same prompt: log it once.
-      return event.candidate === 1 ? [info(`[prompt] turn ${event.turn}\n${indent(event.prompt)}`)] : [];
+      // Every candidate of a turn gets the same prompt: log it once, whole.
+      return event.candidate === 1
+        ? [
+            info(
+              `[prompt] turn ${event.turn}: ${text.line}; sent after the system prompt ` +
+                `(${SYSTEM_PROMPT.length.toLocaleString('en-US')} characters, the same in every request)\n${indent(event.prompt)}`,
+            ),
+          ]
+        : [];
     case 'request-waiting':
     case 'request-streaming':
       return [];

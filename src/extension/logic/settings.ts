@@ -12,6 +12,8 @@ export interface RepairSettings {
   timeoutMs: number;
   /** Token budget of one repair; 0 for none. */
   maxTokens: number;
+  /** Tokens one request's prompt may hold (estimated). */
+  maxPromptTokens: number;
   /** Time budget of one repair; 0 for none. */
   maxTimeMs: number;
   /** Variables of VS Code's environment passed to the tests beyond the allow-list. */
@@ -32,6 +34,7 @@ export interface RawSettings {
   candidatesPerTurn?: unknown;
   timeoutSeconds?: unknown;
   maxTokens?: unknown;
+  maxPromptTokens?: unknown;
   maxTimeSeconds?: unknown;
   env?: unknown;
   flakyCheck?: unknown;
@@ -48,6 +51,7 @@ export function normalizeSettings(raw: RawSettings): RepairSettings {
     candidatesPerTurn: clampSetting('candidatesPerTurn', raw.candidatesPerTurn),
     timeoutMs: clampSetting('timeoutSeconds', raw.timeoutSeconds) * 1000,
     maxTokens: clampSetting('maxTokens', raw.maxTokens),
+    maxPromptTokens: clampSetting('maxPromptTokens', raw.maxPromptTokens),
     maxTimeMs: clampSetting('maxTimeSeconds', raw.maxTimeSeconds) * 1000,
     ...passedEnv(raw.env),
     flakyCheck: typeof raw.flakyCheck === 'boolean' ? raw.flakyCheck : SWITCH_SETTINGS.flakyCheck.default,

@@ -33,7 +33,9 @@ describe('repair prompt', () => {
   });
 
   it('turn 1 carries the failing test, expected and actual, the test code and the code under test', () => {
-    const [system, user] = buildRepairPrompt({
+    const {
+      messages: [system, user],
+    } = buildRepairPrompt({
       testCommand: 'python3 -m pytest',
       failing: [failing],
       tests: [],
@@ -59,7 +61,9 @@ describe('repair prompt', () => {
       output: '',
       durationMs: 10,
     };
-    const [, user] = buildRepairPrompt({
+    const {
+      messages: [, user],
+    } = buildRepairPrompt({
       testCommand: 'pytest',
       failing: [failing],
       tests: [],
@@ -76,7 +80,9 @@ describe('repair prompt', () => {
   });
 
   it('a fence inside the code does not end the block early', () => {
-    const [, user] = buildRepairPrompt({
+    const {
+      messages: [, user],
+    } = buildRepairPrompt({
       testCommand: 't',
       failing: [failing],
       tests: [],

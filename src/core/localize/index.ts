@@ -8,7 +8,7 @@ import { importedCode } from './imports';
 import { SuspectList } from './rank';
 import { answersTo, noteFrames, noteNamedFunctions, noteSpectrum, smallestFiles, type TestNames } from './signals';
 import { simpleName, Sources } from './sources';
-import { testDefinitionFor, testName } from './test-code';
+import { testDefinitionFor, testPath } from './test-code';
 import type { CoverageSpectrum } from './types';
 
 export interface LocalizeInput {
@@ -112,7 +112,7 @@ async function definitionOnTheStack(
   file: string,
   sources: Sources,
 ): Promise<{ fullName: string; range: CodeRange } | undefined> {
-  const name = testName(test).replace(/\[.*\]$/, '');
+  const name = testPath(test).name;
   const functions = await sources.functions(file);
   for (const frame of [...test.frames].reverse()) {
     if (frame.file !== file) continue;

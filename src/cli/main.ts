@@ -52,6 +52,8 @@ interface RepairFlags {
   verbose?: boolean;
   allowTestEdits?: boolean;
   flakyCheck: boolean;
+  tracing: boolean;
+  runtimeValues: boolean;
 }
 
 /** An option's parser for one of the shared whole-number settings: the same limits as the extension's. */
@@ -260,6 +262,8 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
       allowTestEdits: !!flags.allowTestEdits,
       runner: isolation.runner,
       flakyCheck: flags.flakyCheck,
+      tracing: flags.tracing,
+      runtimeValues: flags.runtimeValues,
       signal,
       onEvent,
     }),
@@ -316,6 +320,8 @@ function repairCommand(program: Command): Command {
       'auto',
     )
     .option('--no-flaky-check', 'skip running the failing tests again before repairing (saves one test run)')
+    .option('--no-tracing', 'skip tracing the failing tests to find the code they run (saves one or two test runs)')
+    .option('--no-runtime-values', 'trace which functions the failing tests run, but not the values they see')
     .option('--allow-network', 'let the tests reach the network (off: no network inside the sandbox)')
     .option(
       '--env <name>',

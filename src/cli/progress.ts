@@ -43,6 +43,8 @@ export function progressPrinter(write: (text: string) => void, options: Progress
         break;
       case 'flaky-check-started':
       case 'flaky':
+      case 'trace-started':
+      case 'trace-finished':
       case 'baseline-started':
       case 'turn-started':
         waitingLines.clear();

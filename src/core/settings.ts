@@ -42,6 +42,10 @@ export type WholeNumberSettingName = keyof typeof SETTING_LIMITS;
 export const SWITCH_SETTINGS = {
   /** Run the failing tests again on the unchanged code before repairing, to leave flaky ones out. */
   flakyCheck: { default: true },
+  /** Run the failing tests once more under a tracer, to find the functions they execute. */
+  tracing: { default: true },
+  /** Record the arguments, locals and result of the most suspect function while a failing test runs. */
+  runtimeValues: { default: true },
 } as const satisfies Record<string, { default: boolean }>;
 
 /**
@@ -68,6 +72,8 @@ export const REPAIR_DEFAULTS = {
   verifyConcurrency: 2,
   maxPromptTokens: SETTING_LIMITS.maxPromptTokens.default,
   flakyCheck: SWITCH_SETTINGS.flakyCheck.default,
+  tracing: SWITCH_SETTINGS.tracing.default,
+  runtimeValues: SWITCH_SETTINGS.runtimeValues.default,
 } as const;
 
 /** A value from hand-edited settings, rounded and pulled into range; the default when it is no number at all. */

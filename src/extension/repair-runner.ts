@@ -141,6 +141,8 @@ export class RepairRunner extends Disposable {
             runner: isolation.runner,
             focusTests: target.focusTests,
             flakyCheck: settings.flakyCheck,
+            tracing: settings.tracing,
+            runtimeValues: settings.runtimeValues,
             signal,
             onEvent: (event) => {
               progress.apply(event);

@@ -21,6 +21,8 @@ export function readSettings(scope?: vscode.Uri): RepairSettings {
     maxTimeSeconds: config.get('maxTimeSeconds'),
     env: config.get('env'),
     flakyCheck: config.get('flakyCheck'),
+    tracing: config.get('tracing'),
+    runtimeValues: config.get('runtimeValues'),
     modelTimeoutSeconds: config.get('modelTimeoutSeconds'),
   });
 }

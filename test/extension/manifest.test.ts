@@ -135,9 +135,11 @@ describe('package.json: what the extension contributes', () => {
       'selfRepair.maxTurns',
       'selfRepair.model',
       'selfRepair.modelTimeoutSeconds',
+      'selfRepair.runtimeValues',
       'selfRepair.sandbox',
       'selfRepair.sandbox.network',
       'selfRepair.testCommand',
+      'selfRepair.tracing',
       'selfRepair.timeoutSeconds',
     ]);
     for (const [key, setting] of Object.entries(properties)) {
@@ -172,6 +174,8 @@ describe('package.json: what the extension contributes', () => {
       env: [],
       envWarnings: [],
       flakyCheck: true,
+      tracing: true,
+      runtimeValues: true,
       modelTimeoutMs: 30_000,
     });
   });
@@ -270,6 +274,8 @@ describe('the extension\u2019s pure logic', () => {
       maxTimeSeconds: 90.4,
       env: ['DATABASE_URL', 'OPENAI_API_KEY', 'A=b'],
       flakyCheck: 'no',
+      tracing: 'off',
+      runtimeValues: false,
     });
     assert.deepEqual(odd, {
       baseUrl: undefined,
@@ -287,6 +293,8 @@ describe('the extension\u2019s pure logic', () => {
         'selfRepair.env: not a variable name: "A=b"; give a name such as DATABASE_URL (set its value in your environment)',
       ],
       flakyCheck: true,
+      tracing: true,
+      runtimeValues: false,
       modelTimeoutMs: 1000,
     });
     assert.deepEqual(normalizeSettings({ env: 'DATABASE_URL' }).envWarnings, [

@@ -9,7 +9,7 @@ import { SuspectList } from './rank';
 import { answersTo, noteFrames, noteNamedFunctions, noteSpectrum, smallestFiles, type TestNames } from './signals';
 import { simpleName, Sources } from './sources';
 import { testDefinitionFor, testPath } from './test-code';
-import type { CoverageSpectrum } from './types';
+import type { CoverageSpectrum, TraceTarget } from './types';
 
 export interface LocalizeInput {
   failing: TestCaseResult[];
@@ -28,6 +28,8 @@ export interface Localization {
   code: CodeSnippet[];
   /** Files of `code`, most suspect first: edits that name no file go to these. */
   focusFiles: string[];
+  /** The most suspect function, for a tracer to watch; absent when the top suspect is module-level code. */
+  top?: TraceTarget;
 }
 
 /** Suspects shown; the prompt's budget may keep fewer. */
@@ -71,7 +73,12 @@ export async function localize(input: LocalizeInput): Promise<Localization> {
   let ranked = suspects.ranked(MAX_SUSPECTS);
   if (ranked.length === 0) ranked = await smallestFiles(sources, isSource, MAX_SUSPECTS);
   const code = await suspectSnippets(ranked, sources);
-  return { tests, code, focusFiles: [...new Set(code.map((s) => s.file))] };
+  const first = ranked[0];
+  const top =
+    first && !first.moduleLevel
+      ? { file: first.fn.file, name: first.fn.name, line: first.fn.range.startLine }
+      : undefined;
+  return { tests, code, focusFiles: [...new Set(code.map((s) => s.file))], ...(top ? { top } : {}) };
 }
 
 interface FailingTestCode {

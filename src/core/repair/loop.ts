@@ -11,6 +11,7 @@ import { REPAIR_DEFAULTS } from '../settings';
 import { ProcessRunner } from '../sandbox';
 import { decide, rankCandidates } from './decide';
 import { finishRepair, type RepairEnding } from './finish';
+import { gatherEvidence } from './evidence';
 import { prepareRepair } from './prepare';
 import { BudgetSpent, Cancelled, RepairSession, TimeBudget, type LoopSettings } from './session';
 import { runTurn, type TurnState } from './turn';
@@ -55,6 +56,8 @@ function settingsOf(options: RepairOptions, signal: AbortSignal | undefined): Lo
     focusTests: options.focusTests,
     signal,
     flakyCheck: options.flakyCheck ?? DEFAULTS.flakyCheck,
+    tracing: options.tracing ?? DEFAULTS.tracing,
+    runtimeValues: options.runtimeValues ?? DEFAULTS.runtimeValues,
   };
 }
 
@@ -62,6 +65,8 @@ async function repairInSession(session: RepairSession, options: RepairOptions): 
   const prepared = await prepareRepair(session, options.projectRoot, options.testCommand);
   if ('ending' in prepared) return prepared.ending;
   const { task } = prepared;
+  const evidence = await gatherEvidence(session, task);
+  if (evidence) task.evidence = evidence;
   const { maxTurns } = session.settings;
   let state: TurnState = { kept: new Map(), failing: task.goal.failing };
   for (let turn = 1; turn <= maxTurns; turn++) {

@@ -26,6 +26,10 @@ export interface LoopSettings {
   signal?: AbortSignal;
   /** Rerun the failing tests before the first turn to spot flaky ones; on unless false. */
   flakyCheck?: boolean;
+  /** Trace the failing tests before the first turn; on unless false. */
+  tracing?: boolean;
+  /** Record the most suspect function's runtime values while tracing; on unless false. */
+  runtimeValues?: boolean;
 }
 
 /** Thrown when the caller's signal ends the repair between two steps. */

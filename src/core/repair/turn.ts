@@ -1,6 +1,7 @@
 /** One turn of the loop: localize the failures, build the prompt, ask the model, verify each candidate. */
 import type { TestCaseResult } from '../testing/types';
 import { passFail } from './decide';
+import { valuesForPrompt } from './evidence';
 import { localize } from '../localize';
 import type { RepairTask } from './prepare';
 import { buildRepairPrompt, type RepairPrompt, type TurnFeedback } from './prompt';
@@ -40,6 +41,7 @@ export async function runTurn(
     failing: state.failing,
     tests: located.tests,
     code: located.code,
+    values: valuesForPrompt(task.evidence, located.code),
     previous: state.previous,
     maxTokens: session.settings.maxPromptTokens,
   });

@@ -39,6 +39,13 @@ export interface RepairOptions {
    * those that pass are flaky and left out of the repair. Costs one extra test run.
    */
   flakyCheck?: boolean;
+  /**
+   * Before the first turn, run the failing tests (and their files' passing neighbours) once more under
+   * a tracer, to rank the functions they execute (default true). Tracing that fails falls back quietly.
+   */
+  tracing?: boolean;
+  /** With tracing, also record the values the most suspect function saw in one failing test (default true). */
+  runtimeValues?: boolean;
 }
 
 export interface RequestRecord extends TokenUsage {
@@ -139,6 +146,9 @@ export type RepairEvent =
     }
   /** The failing tests run again on the unchanged code, to tell flaky ones from real failures. */
   | { type: 'flaky-check-started'; tests: string[] }
+  | { type: 'trace-started'; tests: string[] }
+  /** `top` names the most suspect function (`name (file:line)`); `values`: its runtime values were recorded. */
+  | { type: 'trace-finished'; source?: string; functions: number; top?: string; values: boolean; durationMs: number }
   /** `tests` passed on the rerun; those in `repaired` the user named, so a fix must pass them `runs` times. */
   | { type: 'flaky'; tests: string[]; repaired: string[]; runs: number }
   /** A limit the repair works under that the user should know of, e.g. a cut file listing; also in `RepairResult.notes`. */

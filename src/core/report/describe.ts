@@ -41,6 +41,12 @@ export function describeEvent(event: RepairEvent, context: { model?: string } = 
     }
     case 'flaky':
       return describeFlaky(event);
+    case 'trace-started': {
+      const line = `tracing ${plural(event.tests.length, 'failing test')} to find the code they run`;
+      return { line, subject: 'tracing' };
+    }
+    case 'trace-finished':
+      return { line: describeTrace(event), subject: 'tracing' };
     case 'turn-started': {
       const subject = `turn ${event.turn}/${event.maxTurns}`;
       return { line: `${subject}: asking ${context.model ?? 'the model'}`, subject };
@@ -184,4 +190,13 @@ function tokens(usage: { promptTokens: number; completionTokens: number }): stri
 
 function why(candidate: Candidate): string | undefined {
   return firstSentence(candidate.explanation) || undefined;
+}
+
+function describeTrace(event: Extract<RepairEvent, { type: 'trace-finished' }>): string {
+  const seconds = `${(event.durationMs / 1000).toFixed(1)} s`;
+  if (event.functions === 0)
+    return `tracing found nothing to go on (${seconds}); localizing by the failure's frames and the test's imports`;
+  const found = `traced in ${seconds}: ${plural(event.functions, 'project function')} ran`;
+  const top = event.top ? `; most suspect: ${event.top}` : '';
+  return `${found}${top}${event.values ? '; its runtime values recorded' : ''}`;
 }

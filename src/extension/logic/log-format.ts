@@ -40,6 +40,8 @@ export function formatRepairEvent(event: RepairEvent): LogLine[] {
         ...(event.candidateTimeLimit ? [info(describeTimeLimit(event.candidateTimeLimit))] : []),
       ];
     case 'flaky-check-started':
+    case 'trace-started':
+    case 'trace-finished':
       return [info(text.line)];
     case 'flaky':
     case 'note':

@@ -110,6 +110,8 @@ export class RepairProgress {
         this.completionTokens = event.result.usage.completionTokens;
         break;
       case 'request-started':
+      case 'trace-started':
+      case 'trace-finished':
         break;
     }
   }

@@ -22,6 +22,10 @@ export interface RepairSettings {
   envWarnings: string[];
   /** Rerun the failing tests before repairing, to leave flaky ones out. */
   flakyCheck: boolean;
+  /** Trace the failing tests before the first turn, to find the code they run. */
+  tracing: boolean;
+  /** Record the most suspect function's values while tracing. */
+  runtimeValues: boolean;
   /** How long the model endpoint may stay silent. */
   modelTimeoutMs: number;
 }
@@ -38,6 +42,8 @@ export interface RawSettings {
   maxTimeSeconds?: unknown;
   env?: unknown;
   flakyCheck?: unknown;
+  tracing?: unknown;
+  runtimeValues?: unknown;
   modelTimeoutSeconds?: unknown;
 }
 
@@ -55,6 +61,8 @@ export function normalizeSettings(raw: RawSettings): RepairSettings {
     maxTimeMs: clampSetting('maxTimeSeconds', raw.maxTimeSeconds) * 1000,
     ...passedEnv(raw.env),
     flakyCheck: typeof raw.flakyCheck === 'boolean' ? raw.flakyCheck : SWITCH_SETTINGS.flakyCheck.default,
+    tracing: typeof raw.tracing === 'boolean' ? raw.tracing : SWITCH_SETTINGS.tracing.default,
+    runtimeValues: typeof raw.runtimeValues === 'boolean' ? raw.runtimeValues : SWITCH_SETTINGS.runtimeValues.default,
     modelTimeoutMs: clampSetting('modelTimeoutSeconds', raw.modelTimeoutSeconds) * 1000,
   };
 }

@@ -74,7 +74,19 @@ async function measure(project: string, bug: InjectedBug, testCommand?: string):
   try {
     await cp(project, copy, { recursive: true, filter: (src) => !src.includes(`${path.sep}.git${path.sep}`) });
     await inject(path.join(copy, bug.file), bug);
-    const args = [CLI, 'repair', copy, '--max-turns', '1', '--candidates', '1', '--no-flaky-check', '--json'];
+    const args = [
+      CLI,
+      'repair',
+      copy,
+      '--max-turns',
+      '1',
+      '--candidates',
+      '1',
+      '--no-flaky-check',
+      '--timeout',
+      '900',
+      '--json',
+    ];
     if (testCommand) args.push('--test', testCommand);
     const outcome = await runCli(args, server.url);
     const prompt = lastUserMessage(server);

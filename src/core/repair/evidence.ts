@@ -12,7 +12,7 @@ import type { TraceEvidence, TraceRequest, TraceTarget } from '../localize/types
 import { formatRuntimeValues } from '../localize/values';
 import type { TestCaseResult } from '../testing/types';
 import type { CodeSnippet } from './prompt';
-import type { RepairTask } from './prepare';
+import { STALLED_RUN_ID, type RepairTask } from './prepare';
 import type { RepairSession } from './session';
 
 /** A traced run may take this many times a candidate's time limit: tracing slows code down. */
@@ -20,13 +20,15 @@ const TRACE_TIME_FACTOR = 2;
 
 export async function gatherEvidence(session: RepairSession, task: RepairTask): Promise<TraceEvidence | undefined> {
   const { settings } = session;
-  if (settings.tracing === false || task.goal.failing.length === 0) return undefined;
+  // A run that stalled as a whole is no test a tracer can select.
+  const failing = task.goal.failing.filter((t) => t.id !== STALLED_RUN_ID);
+  if (settings.tracing === false || failing.length === 0) return undefined;
   const request: TraceRequest = {
     runner: settings.runner,
     root: task.project.sandbox.root,
     adapter: task.project.adapter,
     command: task.project.command,
-    failing: task.goal.failing,
+    failing,
     tests: task.baseline.tests,
     timeoutMs: Math.min(settings.timeoutMs, task.candidateTimeoutMs * TRACE_TIME_FACTOR),
     ...(settings.signal ? { signal: settings.signal } : {}),

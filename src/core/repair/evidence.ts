@@ -26,6 +26,7 @@ export async function gatherEvidence(session: RepairSession, task: RepairTask): 
   const request: TraceRequest = {
     runner: settings.runner,
     root: task.project.sandbox.root,
+    readFile: (relPath) => task.project.sandbox.readFile(relPath),
     adapter: task.project.adapter,
     command: task.project.command,
     failing,

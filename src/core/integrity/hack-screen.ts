@@ -6,12 +6,13 @@
  */
 import { findTestDefinitions, languageForFile, withTree, type LanguageId } from '../syntax';
 import type { Node } from '../syntax/parser';
+import { testDefinitionFor, type ReportedTest } from '../localize/test-code';
 import { addedLines } from './added-lines';
 
 export interface SpecialCasingInput {
   changes: ReadonlyArray<{ path: string; before: string; after: string }>;
   /** The tests the candidate had to make pass. */
-  failing: ReadonlyArray<{ id: string; name: string; file?: string }>;
+  failing: ReadonlyArray<{ id: string; name: string; file?: string; line?: number }>;
   readTestFile: (file: string) => Promise<string | undefined>;
   isTestFile: (file: string) => boolean;
 }
@@ -63,13 +64,9 @@ async function testSource(
   source: string,
   file: string,
   lang: LanguageId,
-  test: { id: string; name: string },
+  test: ReportedTest,
 ): Promise<string | undefined> {
-  const defs = (await findTestDefinitions(source, file, lang)).filter((d) => d.kind === 'test');
-  const bare = test.name.replace(/\[.*\]$/, '');
-  const def =
-    defs.find((d) => test.id.endsWith(`::${d.fullName}`) || test.id.endsWith(d.fullName)) ??
-    defs.find((d) => d.name === bare || d.name === test.name);
+  const def = testDefinitionFor(test, await findTestDefinitions(source, file, lang));
   return def ? source.slice(def.range.startIndex, def.range.endIndex) : undefined;
 }
 

@@ -1,6 +1,9 @@
 import type { TestDefinition } from '../syntax';
 import type { TestCaseResult } from '../testing/types';
 
+/** What a test report says about one test, as far as finding its definition goes. */
+export type ReportedTest = Pick<TestCaseResult, 'id' | 'name' | 'file' | 'line'>;
+
 /** A reported test id taken apart: the classes or suites around the test, and its own name. */
 export interface TestPath {
   style: 'pytest' | 'script';
@@ -17,12 +20,12 @@ export interface TestPath {
  * start at the first `[` after the file (class and function names cannot hold one), so `::`, spaces and
  * brackets inside them stay theirs. JavaScript runners: `test/t.js > suite > test`, or without the file.
  */
-export function testPath(test: TestCaseResult): TestPath {
+export function testPath(test: ReportedTest): TestPath {
   const pytest = test.file ? test.file.endsWith('.py') : test.id.includes('::') && !test.id.includes(' > ');
   return pytest ? pytestPath(test) : scriptPath(test);
 }
 
-function pytestPath(test: TestCaseResult): TestPath {
+function pytestPath(test: ReportedTest): TestPath {
   let rest = test.id;
   if (test.file && rest.startsWith(`${test.file}::`)) rest = rest.slice(test.file.length + 2);
   else if (rest.includes('::')) rest = rest.slice(rest.indexOf('::') + 2);
@@ -32,7 +35,7 @@ function pytestPath(test: TestCaseResult): TestPath {
   return { style: 'pytest', parents: parts, name, fullName: [...parts, name].join('::') };
 }
 
-function scriptPath(test: TestCaseResult): TestPath {
+function scriptPath(test: ReportedTest): TestPath {
   let rest = test.id;
   if (test.file && rest.startsWith(`${test.file} > `)) rest = rest.slice(test.file.length + 3);
   // The node reporter tells apart tests of the same name with ` (2)`; the source does not.
@@ -58,7 +61,7 @@ function scriptPath(test: TestCaseResult): TestPath {
  * for JavaScript runners it wins outright. A bare name is trusted only when exactly one definition
  * has it and it sits in no other class than the report says. Undefined rather than another test.
  */
-export function testDefinitionFor(test: TestCaseResult, defs: readonly TestDefinition[]): TestDefinition | undefined {
+export function testDefinitionFor(test: ReportedTest, defs: readonly TestDefinition[]): TestDefinition | undefined {
   const tests = defs.filter((d) => d.kind === 'test');
   const path = testPath(test);
   const line = test.line;

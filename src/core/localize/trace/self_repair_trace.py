@@ -237,16 +237,17 @@ class Call:
 
     def on_return(self, frame, value):
         """True when the call is over (a generator's return event may be a yield)."""
+        if self.generator and value is not None and self.pending_exception is None:
+            # A yield: the line that yields is one step, with what it yielded.
+            self.step(frame, self.pending_line or frame.f_lineno, short_repr(value))
+            self.pending_line = None
+            return False
         self.finish_line(frame)
         if self.pending_exception is not None and value is None:
             self.raised = self.pending_exception
-            return True
-        if not self.generator:
+        elif not self.generator:
             self.returned = short_repr(value)
-            return True
-        if value is not None:
-            self.step(frame, frame.f_lineno, short_repr(value))
-        return False
+        return not self.generator or self.raised is not None
 
     def result(self):
         data = {"args": self.args, "steps": self.first + self.last, "omittedSteps": self.omitted}

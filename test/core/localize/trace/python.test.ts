@@ -11,6 +11,17 @@ import { requireBwrap } from '../../sandbox/isolation/backends';
 
 const TIMEOUT_MS = 90_000;
 const FAILING_ID = 'tests/test_counting.py::CountingTests::test_counts_every_even_number';
+/** Failing tests of a function that raises and of a generator, added to a copy of the project. */
+const EXTRA_TESTS = `from counting.core import first_match, is_even, running_counts
+
+
+def test_no_even():
+    assert first_match([1, 3], is_even) is None
+
+
+def test_running_counts():
+    assert list(running_counts([1, 2], is_even)) == [1, 1]
+`;
 
 /** The request the repair would make after its baseline run of `command` on the project at `root`. */
 async function traceRequest(runner: CommandRunner, root: string, command: string): Promise<TraceRequest> {
@@ -108,20 +119,29 @@ describe('Python tracer (real pytest runs)', function () {
     assert.match(text, /\n {2}returned 14$/);
   });
 
-  it('runtime values of a call that raises: the exception, not a return value', async () => {
+  it('runtime values of a call that raises (the exception), and of a generator (what it yielded)', async () => {
     const root = await project('python-trace');
-    await writeFile(
-      path.join(root, 'tests', 'test_lookup.py'),
-      'from counting.core import first_match, is_even\n\n\ndef test_no_even():\n    assert first_match([1, 3], is_even) is None\n',
+    await writeFile(path.join(root, 'tests', 'test_extra.py'), EXTRA_TESTS);
+    const req = await traceRequest(new ProcessRunner(), root, 'python3 -m pytest tests/test_extra.py');
+    const lookup = { file: 'counting/core.py', name: 'first_match', line: 22 };
+    const raised = await tracePythonValues(req, lookup, testById(req, 'tests/test_extra.py::test_no_even'));
+    assert.ok(raised, 'values of first_match');
+    assert.equal(raised.calls[0]!.raised, "LookupError('no item matches')");
+    assert.equal(raised.calls[0]!.returned, undefined);
+    assert.match(formatRuntimeValues(raised), /\n {2}line 26\n {2}raised LookupError\('no item matches'\)$/);
+
+    const counts = { file: 'counting/core.py', name: 'running_counts', line: 29 };
+    const yielded = await tracePythonValues(req, counts, testById(req, 'tests/test_extra.py::test_running_counts'));
+    assert.ok(yielded, 'values of running_counts');
+    assert.equal(yielded.calls.length, 1, 'resuming a generator continues its call');
+    assert.deepEqual(
+      yielded.calls[0]!.steps.filter((step) => step.yielded !== undefined).map((step) => [step.line, step.yielded]),
+      [
+        [35, '0'],
+        [35, '1'],
+      ],
     );
-    const req = await traceRequest(new ProcessRunner(), root, 'python3 -m pytest tests/test_lookup.py');
-    const target = { file: 'counting/core.py', name: 'first_match', line: 22 };
-    const values = await tracePythonValues(req, target, testById(req, 'tests/test_lookup.py::test_no_even'));
-    assert.ok(values, 'values');
-    const [call] = values.calls;
-    assert.equal(call!.raised, "LookupError('no item matches')");
-    assert.equal(call!.returned, undefined);
-    assert.match(formatRuntimeValues(values), /\n {2}line 26\n {2}raised LookupError\('no item matches'\)$/);
+    assert.match(formatRuntimeValues(yielded), /\n {2}line 35: yielded 1\n/);
   });
 
   it('a command pytest cannot be narrowed in (`cd . && pytest`) still gives a spectrum, from the whole run', async () => {

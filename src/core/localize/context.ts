@@ -14,7 +14,7 @@ import { lineCount, type Sources } from './sources';
 /** Files up to this many lines are shown whole: small enough that the rest of the file costs little. */
 export const WHOLE_FILE_LINES = 60;
 
-const fenceLanguage: Record<LanguageId, string> = {
+export const fenceLanguage: Record<LanguageId, string> = {
   python: 'python',
   javascript: 'javascript',
   typescript: 'typescript',

@@ -3,7 +3,7 @@ import { identifiersIn } from '../syntax/imports';
 import type { CodeRange, LanguageId } from '../syntax/types';
 import type { TestCaseResult } from '../testing/types';
 import type { CodeSnippet } from '../repair/prompt';
-import { suspectSnippets } from './context';
+import { fenceLanguage, suspectSnippets } from './context';
 import { importedCode } from './imports';
 import { SuspectList } from './rank';
 import { answersTo, noteFrames, noteNamedFunctions, noteSpectrum, smallestFiles, type TestNames } from './signals';
@@ -35,13 +35,6 @@ export interface Localization {
 /** Suspects shown; the prompt's budget may keep fewer. */
 const MAX_SUSPECTS = 6;
 const MAX_TESTS = 8;
-
-const fenceLanguage: Record<LanguageId, string> = {
-  python: 'python',
-  javascript: 'javascript',
-  typescript: 'typescript',
-  tsx: 'tsx',
-};
 
 /**
  * Maps failures to the functions most likely at fault, and shows each one with what it needs to be

@@ -21,10 +21,13 @@ export interface Suspect {
   moduleLevel?: boolean;
 }
 
-/** The innermost frame outweighs any name match; a name match breaks ties within a spectrum's levels. */
+/**
+ * The innermost frame outweighs an outer frame the test also calls (where an exception surfaces is
+ * the first place to look); a name match alone weighs less than any frame.
+ */
 const FRAME_WEIGHT = 1;
-const CALLED_WEIGHT = 0.5;
-const NAMED_WEIGHT = 0.25;
+const CALLED_WEIGHT = 0.3;
+const NAMED_WEIGHT = 0.15;
 
 export function score(s: Suspect): number {
   const frame = s.frameDepth === undefined ? 0 : FRAME_WEIGHT / (1 + s.frameDepth);

@@ -78,6 +78,18 @@ describe('localize on a library laid out as real ones are', function () {
       assert.ok(more.length > 10 * totalChars(located));
     });
 
+    it('takes a spectrum that names no project function for no spectrum', async () => {
+      const empty: CoverageSpectrum = {
+        source: 'hand-built',
+        functions: [],
+        failingTraced: 1,
+        passingTraced: 0,
+        durationMs: 1,
+      };
+      const located = await project.run(empty);
+      assert.match(located.code[0]!.label, /^function exactly_n, /);
+    });
+
     it('shows the imports the function uses and not the others', async () => {
       const located = await project.run();
       const imports = groupOf(located, 0).filter((s) => s.label.startsWith('imports'));
@@ -114,9 +126,9 @@ describe('localize on a library laid out as real ones are', function () {
       };
       const located = await project.run(spectrum);
       const functions = located.code.filter((s) => s.label.startsWith('function')).map((s) => s.label.split(',')[0]);
-      // exactly_n: Ochiai 1/√3 plus the test's direct call; peek: 1; consume: 1/√7. Tests are never suspects.
-      assert.deepEqual(functions, ['function exactly_n', 'function Peekable.peek', 'function consume']);
-      const peek = groupOf(located, 1);
+      // peek: Ochiai 1; exactly_n: 1/√3 plus the test's direct call; consume: 1/√7. Tests are never suspects.
+      assert.deepEqual(functions, ['function Peekable.peek', 'function exactly_n', 'function consume']);
+      const peek = groupOf(located, 0);
       assert.deepEqual(
         peek.map((s) => s.text.split('\n')[0]!.trim()),
         ['def peek(self, default=_MARKER):', 'class Peekable:', '_MARKER = object()'],

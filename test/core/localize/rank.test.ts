@@ -76,11 +76,12 @@ describe('localize/rank', () => {
     suspects.note(fn('called', 100, 140), { called: true });
     suspects.note(fn('outerFrame', 150, 155), { frameDepth: 1 });
     suspects.note(fn('innerFrame', 160, 165), { frameDepth: 0 });
+    suspects.note(fn('spectrumOnly', 170, 171), { ochiai: 0.3 });
     // A second signal for a known function merges with the first; equal scores go to the shorter function.
     suspects.note(fn('everywhere', 1, 5), { frameDepth: 3 });
     assert.deepEqual(
       suspects.ranked(10).map((s) => s.fn.name),
-      ['innerFrame', 'onlyFailing', 'everywhere', 'called', 'outerFrame', 'short', 'long'],
+      ['innerFrame', 'onlyFailing', 'everywhere', 'outerFrame', 'called', 'spectrumOnly', 'short', 'long'],
     );
     assert.equal(suspects.ranked(2).length, 2);
   });

@@ -69,12 +69,13 @@ export function fitPrompt(
   const pooled = new Map<string, number>();
   for (const part of parts) {
     if (part.trim) continue;
-    const pool = part.pool && (pooled.get(part.pool.kind) ?? 0) + estimateTokens(part.text);
+    const pool = part.pool ? (pooled.get(part.pool.kind) ?? 0) + estimateTokens(part.text) : 0;
+    const poolFull = part.pool !== undefined && pool > part.pool.share * budget;
     kept.set(part, part.text);
-    if (measure() > budget || (part.pool && pool! > part.pool.share * budget)) {
+    if (poolFull || measure() > budget) {
       kept.delete(part);
       omitted.push(part.name);
-    } else if (part.pool) pooled.set(part.pool.kind, pool!);
+    } else if (part.pool) pooled.set(part.pool.kind, pool);
   }
   const user = render((p) => kept.get(p));
   return { user, fit: { estimatedTokens: measure(), budget, trimmed, omitted } };

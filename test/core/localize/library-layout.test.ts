@@ -9,10 +9,12 @@ import { runTests, selectAdapter } from '../../../src/core/testing';
 import { isFailing } from '../../../src/core/testing/types';
 import { copyProject } from '../../support/projects';
 
+const copies: Array<{ remove: () => Promise<void> }> = [];
+
 /** A real run of the project's tests on a copy, and a localizer over all its source files. */
 async function failuresOf(project: string) {
   const copy = await copyProject(project);
-  after(() => copy.remove());
+  copies.push(copy);
   const { root } = copy;
   const adapter = await selectAdapter(root);
   const report = await runTests({
@@ -48,6 +50,7 @@ const totalChars = (located: Localization) => located.code.reduce((n, s) => n + 
 
 describe('localize on a library laid out as real ones are', function () {
   this.timeout(120_000);
+  after(() => Promise.all(copies.splice(0).map((copy) => copy.remove())));
 
   describe('python: a package re-exporting a large module, unittest classes, docs/conf.py', () => {
     let project: Awaited<ReturnType<typeof failuresOf>>;

@@ -15,9 +15,6 @@ import type { CodeSnippet } from './prompt';
 import { STALLED_RUN_ID, type RepairTask } from './prepare';
 import type { RepairSession } from './session';
 
-/** A traced run may take this many times a candidate's time limit: tracing slows code down. */
-const TRACE_TIME_FACTOR = 2;
-
 export async function gatherEvidence(session: RepairSession, task: RepairTask): Promise<TraceEvidence | undefined> {
   const { settings } = session;
   // A run that stalled as a whole is no test a tracer can select.
@@ -31,7 +28,8 @@ export async function gatherEvidence(session: RepairSession, task: RepairTask): 
     command: task.project.command,
     failing,
     tests: task.baseline.tests,
-    timeoutMs: Math.min(settings.timeoutMs, task.candidateTimeoutMs * TRACE_TIME_FACTOR),
+    timeoutMs: task.candidateTimeoutMs,
+    baselineMs: task.baseline.durationMs,
     ...(settings.signal ? { signal: settings.signal } : {}),
   };
   const tracer = tracerFor(request);

@@ -19,7 +19,7 @@ export async function gatherEvidence(session: RepairSession, task: RepairTask): 
   const { settings } = session;
   // A run that stalled as a whole is no test a tracer can select.
   const failing = task.goal.failing.filter((t) => t.id !== STALLED_RUN_ID);
-  if (settings.tracing === false || failing.length === 0) return undefined;
+  if (settings.tracing === false || failing.length === 0 || !roomForTracing(session, task)) return undefined;
   const request: TraceRequest = {
     runner: settings.runner,
     root: task.project.sandbox.root,
@@ -51,6 +51,19 @@ export async function gatherEvidence(session: RepairSession, task: RepairTask): 
     durationMs: Date.now() - started,
   });
   return spectrum ? { spectrum, ...(values ? { values } : {}) } : undefined;
+}
+
+/**
+ * With a time budget, tracing (up to two more test runs, slowed by the tracer) must leave the repair
+ * itself room for a turn: it is skipped when less than this many baseline durations remain.
+ */
+const TRACE_ROOM_BASELINES = 8;
+
+function roomForTracing(session: RepairSession, task: RepairTask): boolean {
+  const { maxTimeMs = 0 } = session.settings;
+  if (maxTimeMs <= 0) return true;
+  const left = maxTimeMs - (Date.now() - session.started);
+  return left > TRACE_ROOM_BASELINES * task.baseline.durationMs;
 }
 
 /** The function localization ranks first with the spectrum, on the original code. */

@@ -20,7 +20,11 @@ const wasmFiles = [
   require.resolve('tree-sitter-javascript/tree-sitter-javascript.wasm'),
   require.resolve('tree-sitter-typescript/tree-sitter-typescript.wasm'),
   require.resolve('tree-sitter-typescript/tree-sitter-tsx.wasm'),
+  require.resolve('tree-sitter-go/tree-sitter-go.wasm'),
 ];
+
+/** Files the engine hands to test processes as they are, into the same sub-folder of dist/ (see unittest.ts). */
+const runnerFiles = [{ from: 'src/core/testing/python/self_repair_unittest.py', to: 'python' }];
 
 const copyWasm = {
   name: 'copy-wasm',
@@ -29,6 +33,10 @@ const copyWasm = {
       if (result.errors.length) return;
       await mkdir('dist', { recursive: true });
       await Promise.all(wasmFiles.map((file) => copyFile(file, path.join('dist', path.basename(file)))));
+      for (const { from, to } of runnerFiles) {
+        await mkdir(path.join('dist', to), { recursive: true });
+        await copyFile(from, path.join('dist', to, path.basename(from)));
+      }
     });
   },
 };

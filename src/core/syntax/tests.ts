@@ -1,5 +1,6 @@
 import { namedChildren, rangeOf } from './definitions';
 import { withTree, type Node } from './parser';
+import { goTestDefinitions } from './tests-go';
 import type { CodeRange, LanguageId } from './types';
 
 export interface TestDefinition {
@@ -15,6 +16,7 @@ export interface TestDefinition {
 export async function findTestDefinitions(text: string, _file: string, lang: LanguageId): Promise<TestDefinition[]> {
   return withTree(text, lang, (root) => {
     const found: TestDefinition[] = [];
+    if (lang === 'go') return goTestDefinitions(root);
     if (lang === 'python') visitPytest(root, [], found);
     else visitScript(root, [], found);
     return found;

@@ -189,7 +189,7 @@ function framesOf(output: readonly string[], dir: string | undefined, root: stri
   output.forEach((line, i) => {
     const found = TRACE_FILE.exec(line);
     if (!found) return;
-    const fn = output[i - 1]?.replace(/\(.*\)$/, '').replace(/^created by /, '');
+    const fn = output[i - 1]?.replace(/\([^()]*\)$/, '').replace(/^created by /, '');
     traced.push(toFrame(root, found[1]!, Number(found[2]), undefined, fn));
   });
   const located: StackFrame[] = [];

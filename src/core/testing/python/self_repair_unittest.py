@@ -15,6 +15,7 @@ REPORT_ENV = "SELF_REPAIR_UNITTEST_REPORT"
 MISMATCH = re.compile(r"^(.*?) != (.*?)(?: : .*)?$")
 # An error outside a test: "setUpClass (tests.test_x.TestStats)", "setUpModule (tests.test_x)".
 FIXTURE = re.compile(r"^(\w+) \(([\w.]+)\)$")
+TEXT_FRAME = re.compile(r'^\s*File "(.+)", line (\d+), in (\S+)$', re.M)
 
 
 def module_file(name):
@@ -65,6 +66,17 @@ def frames_of(tb):
     return frames
 
 
+def frames_in_text(text):
+    """The frames of a traceback printed as text, outside unittest itself."""
+    unittest_dir = os.path.dirname(os.path.abspath(unittest.__file__))
+    frames = []
+    for found in TEXT_FRAME.finditer(text):
+        file = os.path.abspath(found.group(1))
+        if not file.startswith(unittest_dir + os.sep):
+            frames.append({"file": file, "line": int(found.group(2)), "name": found.group(3)})
+    return frames
+
+
 class RecordingResult(unittest.TextTestResult):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,6 +99,13 @@ class RecordingResult(unittest.TextTestResult):
 
     def add_error(self, entry, test, err):
         exc_type, value, tb = err
+        if entry.get("kind") == "import":
+            # unittest hands over a failed import as an ImportError holding the original traceback's text.
+            text = str(value).strip()
+            entry["message"] = text.splitlines()[-1].strip() if text else "import failed"
+            entry["details"] = text
+            entry["frames"] = frames_in_text(text)
+            return
         entry["message"] = traceback.format_exception_only(exc_type, value)[-1].strip()
         entry["details"] = self._exc_info_to_string(err, test).strip()
         entry["frames"] = frames_of(tb)

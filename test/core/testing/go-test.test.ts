@@ -3,8 +3,16 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { setUpProject } from '../../../src/core/repair';
+import { nameHungTest } from '../../../src/core/repair/hung';
 import { ProcessRunner } from '../../../src/core/sandbox';
-import { goTestAdapter, runTests, type TestCaseResult, type TestReport } from '../../../src/core/testing';
+import {
+  goTestAdapter,
+  runTests,
+  withPerTestTimeout,
+  type TestCaseResult,
+  type TestReport,
+} from '../../../src/core/testing';
 import { copyProject } from '../../support/projects';
 
 function goVersion(): string | undefined {
@@ -33,6 +41,10 @@ describe('go test adapter', () => {
       assert.equal(compound.reportPath, undefined);
       assert.equal(goTestAdapter.prepare('go test -json ./...', '/tmp/r').command.match(/-json/g)?.length, 1);
       assert.deepEqual(goTestAdapter.prepare('make test', '/tmp/r'), { command: 'make test' });
+    });
+
+    it('takes a per-test limit as go test -timeout, for naming a hung test', () => {
+      assert.equal(withPerTestTimeout(goTestAdapter, 'go test ./...', 5), 'go test -timeout=5s ./...');
     });
 
     it('knows its commands and test files', () => {
@@ -147,17 +159,17 @@ describe('go test adapter', () => {
       assert.match(report.runError!, /^build failed: queue\/broken\.go:4:9: undefined: missing/);
     });
 
-    it('names the test that hung when go’s own -timeout stops the binary', async () => {
-      const { report } = await run('go-panics', 'go test -timeout 2s ./...', (root) =>
-        writeFile(
-          path.join(root, 'queue', 'hang_test.go'),
-          'package queue\n\nimport "testing"\n\nfunc TestWaits(t *testing.T) {\n\tfor {\n\t}\n}\n',
-        ),
-      );
-      const hung = byId(report, 'example.com/gopanics/queue::TestWaits')!;
-      assert.equal(hung.status, 'errored');
-      assert.equal(hung.message, 'test timed out after 2s');
-      assert.ok(hung.frames.some((f) => f.file === 'queue/hang_test.go' && f.inProject));
+    it('names the hung test of a killed run and where it was stuck', async () => {
+      const copy = await copyProject('go-hangs');
+      cleanups.push(copy.remove);
+      const project = await setUpProject(copy.root);
+      cleanups.push(() => project.sandbox.dispose());
+      assert.equal(project.adapter.id, 'go-test');
+      // 10 s per test: room for the build of a cold cache on a busy machine.
+      const hung = await nameHungTest(project, { timeoutMs: 60_000 });
+      assert.equal(hung?.id, 'example.com/gohangs/countdown::TestStepsFromThree');
+      assert.equal(hung?.message, 'hung: did not finish within 10 s');
+      assert.ok(hung?.frames.some((f) => f.file === 'countdown/countdown_test.go' && f.inProject));
     });
   });
 });

@@ -5,8 +5,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { setUpProject } from '../../../src/core/repair';
+import { nameHungTest } from '../../../src/core/repair/hung';
 import { ProcessRunner } from '../../../src/core/sandbox';
-import { runTests, unittestAdapter, type TestCaseResult, type TestReport } from '../../../src/core/testing';
+import {
+  runTests,
+  unittestAdapter,
+  withPerTestTimeout,
+  type TestCaseResult,
+  type TestReport,
+} from '../../../src/core/testing';
 import { copyProject } from '../../support/projects';
 
 const MEAN = 'tests/test_core.py::TestMean::test_mean';
@@ -32,6 +40,13 @@ describe('unittest adapter', () => {
         '.venv/bin/python -m self_repair_unittest tests.test_x',
       );
       assert.deepEqual(unittestAdapter.prepare('python3 -m pytest', reportDir), { command: 'python3 -m pytest' });
+    });
+
+    it('passes a per-test limit to our runner, right after the module', () => {
+      assert.equal(
+        withPerTestTimeout(unittestAdapter, 'python3 -m unittest discover -s tests', 3),
+        'python3 -m unittest --self-repair-test-timeout=3 discover -s tests',
+      );
     });
 
     it('knows its commands and test files', () => {
@@ -190,6 +205,29 @@ describe('unittest adapter', () => {
       assert.deepEqual(
         report.tests[0]!.frames.map((f) => [f.file, f.line]),
         [['tests/test_broken.py', 2]],
+      );
+    });
+
+    it('names a hung test and where it was stuck, with a per-test limit our runner applies', async () => {
+      const copy = await copyProject('unittest-buggy');
+      cleanups.push(copy.remove);
+      await writeFile(
+        path.join(copy.root, 'tests', 'test_wait.py'),
+        'import unittest\n\n\ndef spin():\n    while True:\n        pass\n\n\n' +
+          'class TestWait(unittest.TestCase):\n    def test_spins(self):\n        spin()\n',
+      );
+      const project = await setUpProject(copy.root);
+      cleanups.push(() => project.sandbox.dispose());
+      assert.equal(project.command, 'python3 -m unittest discover -s tests');
+      const hung = await nameHungTest(project, { timeoutMs: 8_000 });
+      assert.equal(hung?.id, 'tests/test_wait.py::test_spins');
+      assert.equal(hung?.message, 'hung: did not finish within 2 s');
+      assert.deepEqual(
+        hung?.frames.map((f) => [f.file, f.line, f.functionName]),
+        [
+          ['tests/test_wait.py', 11, 'test_spins'],
+          ['tests/test_wait.py', 5, 'spin'],
+        ],
       );
     });
   });

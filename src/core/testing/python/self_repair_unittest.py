@@ -2,6 +2,7 @@
 test's outcome to the file named by SELF_REPAIR_UNITTEST_REPORT, for Self-repair to read. The console
 output stays unittest's own. Standard library only; Python 3.7 or later."""
 
+import faulthandler
 import inspect
 import json
 import os
@@ -11,6 +12,10 @@ import traceback
 import unittest
 
 REPORT_ENV = "SELF_REPAIR_UNITTEST_REPORT"
+# `--self-repair-test-timeout=N`, ours, not unittest's: each test may run N seconds, then every
+# thread's stack is printed and the run ends (as pytest's faulthandler_timeout does), naming a hung test.
+TIMEOUT_OPTION = "--self-repair-test-timeout="
+test_timeout = None
 # `assertEqual(first, second)` fails with "first != second", or "first != second : msg".
 MISMATCH = re.compile(r"^(.*?) != (.*?)(?: : .*)?$")
 # An error outside a test: "setUpClass (tests.test_x.TestStats)", "setUpModule (tests.test_x)".
@@ -114,6 +119,16 @@ class RecordingResult(unittest.TextTestResult):
             if found:
                 entry["actual"], entry["expected"] = found.group(1), found.group(2)
 
+    def startTest(self, test):
+        super().startTest(test)
+        if test_timeout:
+            faulthandler.dump_traceback_later(test_timeout, exit=True)
+
+    def stopTest(self, test):
+        if test_timeout:
+            faulthandler.cancel_dump_traceback_later()
+        super().stopTest(test)
+
     def addSuccess(self, test):
         super().addSuccess(test)
         self.record(test, "passed")
@@ -160,4 +175,7 @@ class RecordingRunner(unittest.TextTestRunner):
 
 if __name__ == "__main__":
     sys.argv[0] = os.path.basename(sys.executable) + " -m unittest"
+    for arg in [a for a in sys.argv[1:] if a.startswith(TIMEOUT_OPTION)]:
+        sys.argv.remove(arg)
+        test_timeout = float(arg[len(TIMEOUT_OPTION):])
     unittest.main(module=None, testRunner=RecordingRunner)

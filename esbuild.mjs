@@ -20,10 +20,13 @@ const wasmFiles = [
   require.resolve('tree-sitter-javascript/tree-sitter-javascript.wasm'),
   require.resolve('tree-sitter-typescript/tree-sitter-typescript.wasm'),
   require.resolve('tree-sitter-typescript/tree-sitter-tsx.wasm'),
+  require.resolve('tree-sitter-go/tree-sitter-go.wasm'),
 ];
 
 /** Read from beside the bundle as well: the pytest plugin the tracer writes into a test run's module path. */
 const besideBundle = [...wasmFiles, 'src/core/localize/trace/self_repair_trace.py'];
+/** Files the engine hands to test processes as they are, into the same sub-folder of dist/ (see unittest.ts). */
+const runnerFiles = [{ from: 'src/core/testing/python/self_repair_unittest.py', to: 'python' }];
 
 const copyWasm = {
   name: 'copy-wasm',
@@ -32,6 +35,10 @@ const copyWasm = {
       if (result.errors.length) return;
       await mkdir('dist', { recursive: true });
       await Promise.all(besideBundle.map((file) => copyFile(file, path.join('dist', path.basename(file)))));
+      for (const { from, to } of runnerFiles) {
+        await mkdir(path.join('dist', to), { recursive: true });
+        await copyFile(from, path.join('dist', to, path.basename(from)));
+      }
     });
   },
 };

@@ -19,6 +19,7 @@ export const fenceLanguage: Record<LanguageId, string> = {
   javascript: 'javascript',
   typescript: 'typescript',
   tsx: 'tsx',
+  go: 'go',
 };
 
 /** Line ranges already shown, per file, so nothing appears twice. */

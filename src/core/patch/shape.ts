@@ -1,5 +1,5 @@
 /**
- * Rough, language-agnostic looks at code text (Python, JavaScript, TypeScript). Good enough to sort the
+ * Rough, language-agnostic looks at code text (Python, JavaScript, TypeScript, Go). Good enough to sort the
  * blocks of a reply and to word error messages; never used to edit code (tree-sitter does that).
  */
 
@@ -11,6 +11,7 @@ const DEFINITION = new RegExp(
     String.raw`^\s*(?:async\s+)?def\s+\w+\s*\(`,
     String.raw`^\s*(?:export\s+)?(?:default\s+)?(?:abstract\s+)?class\s+\w+`,
     String.raw`^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?function\b`,
+    String.raw`^func\s+(?:\([^)]*\)\s*)?\w+\s*[[(]`,
     String.raw`^\s*(?:export\s+)?(?:const|let|var)\s+[\w$]+\s*(?::[^=]+)?=\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*(?::[^=]+)?=>|[\w$]+\s*=>)`,
     String.raw`^\s*(?:(?:public|private|protected|static|async|get|set|override|readonly)\s+)*${NOT_A_METHOD}[A-Za-z_$][\w$]*\s*\([^)]*\)\s*(?::\s*[^{=;]+)?\{\s*$`,
   ].join('|'),
@@ -20,6 +21,7 @@ const NAME_PATTERNS = [
   /^\s*(?:async\s+)?def\s+(\w+)/,
   /^\s*(?:export\s+)?(?:default\s+)?(?:abstract\s+)?class\s+(\w+)/,
   /^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?function\s*\*?\s*([\w$]+)/,
+  /^func\s+(?:\([^)]*\)\s*)?(\w+)\s*[[(]/,
   /^\s*(?:export\s+)?(?:const|let|var)\s+([\w$]+)\s*(?::[^=]+)?=\s*(?:async\s+)?(?:function\b|\(|[\w$]+\s*=>)/,
 ];
 

@@ -2,6 +2,7 @@
  * Function definitions pulled out of a tree as plain data (tree nodes die with their tree).
  * Shared by listFunctions and replaceFunctionDefinition.
  */
+import { goDefinitions } from './definitions-go';
 import type { Node } from './parser';
 import type { CodeRange, LanguageId } from './types';
 
@@ -43,6 +44,7 @@ export function namedChildren(node: Node): Node[] {
 export function collectDefinitions(root: Node, lang: LanguageId): Definition[] {
   const out: Definition[] = [];
   if (lang === 'python') visitPython(root, [], out);
+  else if (lang === 'go') out.push(...goDefinitions(root));
   else visitScript(root, [], out);
   return out.sort((a, b) => a.outer.startIndex - b.outer.startIndex || b.outer.endIndex - a.outer.endIndex);
 }

@@ -58,6 +58,7 @@ function calleeName(node: Node, lang: LanguageId): Node | undefined {
         ? node.childForFieldName('constructor')
         : null;
   if (fn?.type === 'identifier') return fn;
+  if (fn?.type === 'selector_expression') return fn.childForFieldName('field') ?? undefined;
   if (fn?.type === 'member_expression') {
     const property = fn.childForFieldName('property');
     return property?.type === 'property_identifier' ? property : undefined;
@@ -86,6 +87,9 @@ export async function replaceFunctionDefinition(
 
   const matches = given.definitions.map((def) => {
     const named = candidates.filter((c) => c.simpleName === def.simpleName);
+    // A Go method names its type (`func (s Summary) Range()`), which tells same-named methods apart.
+    const exact = def.name !== def.simpleName ? named.filter((c) => c.name === def.name) : [];
+    if (exact.length === 1) return exact;
     // `area() {}` means the method even when a function `area` exists too; likewise `def f(self)`.
     const sameForm = named.filter((c) => (c.kind === 'method') === def.methodLike);
     return sameForm.length > 0 ? sameForm : named;
@@ -158,10 +162,11 @@ const CLASS_WRAPPER = 'class __SelfRepairGiven__ {\n';
 
 async function parseGivenDefinitions(code: string, lang: LanguageId): Promise<GivenDefinitions | undefined> {
   const direct = await withTree(code, lang, (root) =>
-    root.hasError ? undefined : readGiven(root, code, lang, (d) => d.kind === 'function'),
+    // Go methods stand at top level, beside functions.
+    root.hasError ? undefined : readGiven(root, code, lang, (d) => d.kind === 'function' || lang === 'go'),
   );
   if (direct && direct.definitions.length > 0) return direct;
-  if (lang === 'python') return undefined;
+  if (lang === 'python' || lang === 'go') return undefined;
   // A JavaScript method given alone (`area() { ... }`) only parses inside a class body.
   const wrapped = `${CLASS_WRAPPER}${code}\n}\n`;
   const inClass = await withTree(wrapped, lang, (root) =>
@@ -193,7 +198,7 @@ function readGiven(root: Node, text: string, lang: LanguageId, keep: (d: Definit
 /** Lines that begin inside a multi-line string; Python docstrings excepted, as they follow the code's indent. */
 function stringInteriorLines(root: Node, lang: LanguageId): Set<number> {
   const lines = new Set<number>();
-  const types = lang === 'python' ? ['string'] : ['string', 'template_string'];
+  const types = lang === 'python' ? ['string'] : lang === 'go' ? ['raw_string_literal'] : ['string', 'template_string'];
   for (const node of root.descendantsOfType(types)) {
     if (!node || node.startPosition.row === node.endPosition.row) continue;
     if (lang === 'python' && node.parent?.type === 'expression_statement') continue;

@@ -1,4 +1,5 @@
 import { withTree } from './parser';
+import { goTestDefinitions } from './tests-go';
 import { visitPytest } from './tests-python';
 import { visitScript } from './tests-script';
 import type { CodeRange, LanguageId } from './types';
@@ -26,5 +27,8 @@ export interface TestDefinition {
 
 /** Tests and suites defined in a test file, in source order, nested ones after their suite. */
 export async function findTestDefinitions(text: string, _file: string, lang: LanguageId): Promise<TestDefinition[]> {
-  return withTree(text, lang, (root) => (lang === 'python' ? visitPytest(root) : visitScript(root)));
+  return withTree(text, lang, (root) => {
+    if (lang === 'go') return goTestDefinitions(root);
+    return lang === 'python' ? visitPytest(root) : visitScript(root);
+  });
 }

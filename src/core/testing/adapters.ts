@@ -1,11 +1,16 @@
 import path from 'node:path';
+import { goTestAdapter } from './go-test';
 import { nodeTestAdapter } from './node-test';
 import { packageScriptFor } from './package-json';
 import { pytestAdapter } from './pytest';
 import type { FrameworkAdapter } from './types';
+import { unittestAdapter } from './unittest';
 
-/** In order of precedence for detection: specific frameworks first, catch-alls (node --test) last. */
-export const adapters: readonly FrameworkAdapter[] = [pytestAdapter, nodeTestAdapter];
+/**
+ * In order of precedence for detection: specific frameworks first, catch-alls (node --test) last;
+ * unittest before pytest, as it claims only projects with no sign of pytest.
+ */
+export const adapters: readonly FrameworkAdapter[] = [unittestAdapter, pytestAdapter, goTestAdapter, nodeTestAdapter];
 
 export function adapterById(id: string): FrameworkAdapter | undefined {
   return adapters.find((adapter) => adapter.id === id);

@@ -2,7 +2,8 @@
  * Naming a hung test. When a run is killed at its time limit, it is run once more with a per-test
  * time limit, so that the framework itself says which test hung and, where it can, where it was
  * stuck: pytest's faulthandler prints every thread's stack once a test outlasts
- * `faulthandler_timeout`; node's test runner fails a test file that outlasts `--test-timeout`.
+ * `faulthandler_timeout` (our unittest runner does the same); node's test runner fails a test file that outlasts `--test-timeout`; go test's
+ * `-timeout` panics, naming the running test, with every goroutine's stack.
  */
 import { toFrame } from './frames';
 import { isFailing, type FrameworkAdapter, type StackFrame, type TestCaseResult, type TestReport } from './types';
@@ -14,14 +15,25 @@ const NODE_WORD = /(?:^|[\s;&|/'"(])node(?:\.exe)?(?=\s(?:[^;&|]*\s)?--test(?=$|
 /** The header faulthandler prints when a test outlasts its limit (after pytest's progress dots), then one stack per thread. */
 const FAULTHANDLER_DUMP = /Timeout \(\d+:\d\d:\d\d(?:\.\d+)?\)!$/m;
 const PYTHON_FRAME = /^\s+File "(.+)", line (\d+) in (\S+)$/;
-const NODE_TIMEOUT = /test timed out after \d+ ?ms/;
+/** node's test runner and go test (`-timeout`, which panics naming the running test) say it alike. */
+const TEST_TIMEOUT = /test timed out after \d+ ?m?s/;
+/** `python -m unittest`, where its arguments start. */
+const UNITTEST_WORD = /(?:^|[\s;&|/'"(])\S*python[\d.]*(?:\.exe)?\s+-m\s+unittest(?=$|[\s;&|)'"])/;
+/** `go test`, where go test's own flags may go. */
+const GO_WORD = /(?:^|[\s;&|/'"(])go\s+test(?=$|[\s;&|)'"])/;
 
 /** The command with a per-test limit of `seconds`, or undefined when the framework (or the command) has none. */
 export function withPerTestTimeout(adapter: FrameworkAdapter, command: string, seconds: number): string | undefined {
-  const word = adapter.id === 'pytest' ? PYTEST_WORD : adapter.id === 'node-test' ? NODE_WORD : undefined;
+  const word = { pytest: PYTEST_WORD, 'node-test': NODE_WORD, 'go-test': GO_WORD, unittest: UNITTEST_WORD }[adapter.id];
   const match = word?.exec(command);
   if (!match) return undefined;
-  const option = adapter.id === 'pytest' ? `-o faulthandler_timeout=${seconds}` : `--test-timeout=${seconds * 1000}`;
+  const option =
+    {
+      pytest: `-o faulthandler_timeout=${seconds}`,
+      'go-test': `-timeout=${seconds}s`,
+      // Read (and removed) by our unittest runner, which the adapter puts in place of `-m unittest`.
+      unittest: `--self-repair-test-timeout=${seconds}`,
+    }[adapter.id] ?? `--test-timeout=${seconds * 1000}`;
   const end = match.index + match[0].length;
   return `${command.slice(0, end)} ${option}${command.slice(end)}`;
 }
@@ -37,8 +49,10 @@ export function findHungTest(
   seconds: number,
 ): TestCaseResult | undefined {
   const message = `hung: did not finish within ${seconds} s`;
-  if (adapter.id === 'pytest') return hungPythonTest(adapter, report.output, projectRoot, message);
-  const timedOut = report.tests.find((t) => isFailing(t) && NODE_TIMEOUT.test(`${t.message} ${t.details}`));
+  if (adapter.id === 'pytest' || adapter.id === 'unittest') {
+    return hungPythonTest(adapter, report.output, projectRoot, message);
+  }
+  const timedOut = report.tests.find((t) => isFailing(t) && TEST_TIMEOUT.test(`${t.message} ${t.details}`));
   return timedOut && { ...timedOut, status: 'errored', message };
 }
 

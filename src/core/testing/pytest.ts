@@ -14,20 +14,26 @@ const PYTEST_WORD = /(?:^|[\s;&|/'"(])py\.?test(?=$|[\s;&|)'"])/;
 const SHELL_BREAK = /\s+(?:&&|\|\|?|;|\d?>)/g;
 const TEST_FILE = /^(test_.*|.*_test)\.py$/;
 
+/** pytest.ini, conftest.py, or a pytest section in pyproject.toml, setup.cfg or tox.ini. */
+export async function pytestConfigured(root: string): Promise<boolean> {
+  if (['pytest.ini', 'conftest.py'].some((name) => existsSync(path.join(root, name)))) return true;
+  const configs: Array<[string, string]> = [
+    ['pyproject.toml', '[tool.pytest'],
+    ['setup.cfg', '[tool:pytest]'],
+    ['tox.ini', '[pytest]'],
+  ];
+  for (const [name, section] of configs) {
+    if ((await readTextIfExists(path.join(root, name)))?.includes(section)) return true;
+  }
+  return false;
+}
+
 export const pytestAdapter: FrameworkAdapter = {
   id: 'pytest',
   label: 'pytest',
 
   async detect(root) {
-    if (['pytest.ini', 'conftest.py'].some((name) => existsSync(path.join(root, name)))) return true;
-    const configs: Array<[string, string]> = [
-      ['pyproject.toml', '[tool.pytest'],
-      ['setup.cfg', '[tool:pytest]'],
-      ['tox.ini', '[pytest]'],
-    ];
-    for (const [name, section] of configs) {
-      if ((await readTextIfExists(path.join(root, name)))?.includes(section)) return true;
-    }
+    if (await pytestConfigured(root)) return true;
     for (const dir of ['.', 'tests', 'test']) {
       if (await hasAnyFile(path.join(root, dir), (name) => TEST_FILE.test(name))) return true;
     }

@@ -69,8 +69,8 @@ export class TestDiscovery extends Disposable {
     if (existing) return existing;
     const rel = relativePath(folder, uri);
     const lang = rel ? languageForFile(rel) : undefined;
-    if (!rel || !lang || (lang === 'python') !== (adapter.id === 'pytest') || !adapter.isTestFile(rel))
-      return undefined;
+    const pythonRunner = adapter.id === 'pytest' || adapter.id === 'unittest';
+    if (!rel || !lang || (lang === 'python') !== pythonRunner || !adapter.isTestFile(rel)) return undefined;
     const several = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
     return this.tree.addFile(
       { folder, file: rel, framework: adapter.id },

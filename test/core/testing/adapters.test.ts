@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { adapters, selectAdapter } from '../../../src/core/testing';
@@ -14,21 +14,39 @@ describe('selectAdapter', () => {
   });
   afterEach(() => rm(empty, { recursive: true, force: true }));
 
-  it('knows pytest and node --test', () => {
+  it('knows unittest, pytest, go test and node --test', () => {
     assert.deepEqual(
       adapters.map((a) => a.id),
-      ['pytest', 'node-test'],
+      ['unittest', 'pytest', 'go-test', 'node-test'],
     );
   });
 
   it('detects each sample project’s framework from its files', async () => {
     assert.equal((await selectAdapter(pythonProject)).id, 'pytest');
     assert.equal((await selectAdapter(jsProject)).id, 'node-test');
+    assert.equal((await selectAdapter(path.join(FIXTURE_PROJECTS, 'unittest-buggy'))).id, 'unittest');
+    assert.equal((await selectAdapter(path.join(FIXTURE_PROJECTS, 'go-buggy'))).id, 'go-test');
+  });
+
+  it('takes unittest-style tests for pytest once pytest is configured or in the virtualenv', async () => {
+    await mkdir(path.join(empty, 'tests'));
+    await writeFile(
+      path.join(empty, 'tests', 'test_a.py'),
+      'import unittest\n\nclass TestA(unittest.TestCase):\n    pass\n',
+    );
+    assert.equal((await selectAdapter(empty)).id, 'unittest');
+    await mkdir(path.join(empty, '.venv', 'lib', 'python3.11', 'site-packages', 'pytest'), { recursive: true });
+    assert.equal((await selectAdapter(empty)).id, 'pytest');
+    await rm(path.join(empty, '.venv'), { recursive: true });
+    await writeFile(path.join(empty, 'pyproject.toml'), '[tool.pytest.ini_options]\n');
+    assert.equal((await selectAdapter(empty)).id, 'pytest');
   });
 
   it('lets the command decide over the files', async () => {
     assert.equal((await selectAdapter(jsProject, 'python3 -m pytest')).id, 'pytest');
     assert.equal((await selectAdapter(pythonProject, 'node --test')).id, 'node-test');
+    assert.equal((await selectAdapter(pythonProject, 'python3 -m unittest discover -s tests')).id, 'unittest');
+    assert.equal((await selectAdapter(pythonProject, 'go test ./...')).id, 'go-test');
   });
 
   it('follows npm test to the package.json script it runs', async () => {
@@ -48,7 +66,7 @@ describe('selectAdapter', () => {
     await assert.rejects(selectAdapter(empty), (error: Error) => {
       assert.equal(
         error.message,
-        `could not tell which test framework ${path.basename(empty)} uses; pass --test "<command>" (supported: pytest, node --test)`,
+        `could not tell which test framework ${path.basename(empty)} uses; pass --test "<command>" (supported: unittest, pytest, go test, node --test)`,
       );
       return true;
     });

@@ -1,11 +1,12 @@
 import path from 'node:path';
+import { cargoTestAdapter } from './cargo-test';
 import { nodeTestAdapter } from './node-test';
 import { packageScriptFor } from './package-json';
 import { pytestAdapter } from './pytest';
 import type { FrameworkAdapter } from './types';
 
 /** In order of precedence for detection: specific frameworks first, catch-alls (node --test) last. */
-export const adapters: readonly FrameworkAdapter[] = [pytestAdapter, nodeTestAdapter];
+export const adapters: readonly FrameworkAdapter[] = [pytestAdapter, cargoTestAdapter, nodeTestAdapter];
 
 export function adapterById(id: string): FrameworkAdapter | undefined {
   return adapters.find((adapter) => adapter.id === id);

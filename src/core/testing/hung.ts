@@ -4,6 +4,7 @@
  * stuck: pytest's faulthandler prints every thread's stack once a test outlasts
  * `faulthandler_timeout`; node's test runner fails a test file that outlasts `--test-timeout`.
  */
+import { cargoOneThread, HUNG_MESSAGE } from './cargo-test';
 import { toFrame } from './frames';
 import { isFailing, type FrameworkAdapter, type StackFrame, type TestCaseResult, type TestReport } from './types';
 
@@ -18,6 +19,7 @@ const NODE_TIMEOUT = /test timed out after \d+ ?ms/;
 
 /** The command with a per-test limit of `seconds`, or undefined when the framework (or the command) has none. */
 export function withPerTestTimeout(adapter: FrameworkAdapter, command: string, seconds: number): string | undefined {
+  if (adapter.id === 'cargo') return cargoOneThread(command);
   const word = adapter.id === 'pytest' ? PYTEST_WORD : adapter.id === 'node-test' ? NODE_WORD : undefined;
   const match = word?.exec(command);
   if (!match) return undefined;
@@ -37,6 +39,7 @@ export function findHungTest(
   seconds: number,
 ): TestCaseResult | undefined {
   const message = `hung: did not finish within ${seconds} s`;
+  if (adapter.id === 'cargo') return report.tests.find((t) => t.message === HUNG_MESSAGE);
   if (adapter.id === 'pytest') return hungPythonTest(adapter, report.output, projectRoot, message);
   const timedOut = report.tests.find((t) => isFailing(t) && NODE_TIMEOUT.test(`${t.message} ${t.details}`));
   return timedOut && { ...timedOut, status: 'errored', message };

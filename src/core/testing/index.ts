@@ -2,5 +2,6 @@ export * from './types';
 export { adapters, adapterById, selectAdapter } from './adapters';
 export { pytestAdapter } from './pytest';
 export { nodeTestAdapter } from './node-test';
+export { cargoTestAdapter } from './cargo-test';
 export { runTests, type RunTestsOptions } from './run';
 export { findHungTest, withPerTestTimeout } from './hung';

@@ -20,6 +20,7 @@ const wasmFiles = [
   require.resolve('tree-sitter-javascript/tree-sitter-javascript.wasm'),
   require.resolve('tree-sitter-typescript/tree-sitter-typescript.wasm'),
   require.resolve('tree-sitter-typescript/tree-sitter-tsx.wasm'),
+  require.resolve('tree-sitter-rust/tree-sitter-rust.wasm'),
 ];
 
 const copyWasm = {

@@ -32,6 +32,7 @@ const fenceLanguage: Record<LanguageId, string> = {
   javascript: 'javascript',
   typescript: 'typescript',
   tsx: 'tsx',
+  rust: 'rust',
 };
 
 function lineCount(text: string): number {

@@ -11,6 +11,7 @@ const GRAMMARS: Record<LanguageId, { file: string; pkg: string }> = {
   javascript: { file: 'tree-sitter-javascript.wasm', pkg: 'tree-sitter-javascript' },
   typescript: { file: 'tree-sitter-typescript.wasm', pkg: 'tree-sitter-typescript' },
   tsx: { file: 'tree-sitter-tsx.wasm', pkg: 'tree-sitter-typescript' },
+  rust: { file: 'tree-sitter-rust.wasm', pkg: 'tree-sitter-rust' },
 };
 const RUNTIME_FILE = 'tree-sitter.wasm';
 
@@ -24,6 +25,7 @@ const EXTENSIONS: Record<string, LanguageId> = {
   '.mts': 'typescript',
   '.cts': 'typescript',
   '.tsx': 'tsx',
+  '.rs': 'rust',
 };
 
 let configuredDirectory: string | undefined;

@@ -1,5 +1,6 @@
 import { namedChildren, rangeOf } from './definitions';
 import { withTree, type Node } from './parser';
+import { visitRustTests } from './tests-rust';
 import type { CodeRange, LanguageId } from './types';
 
 export interface TestDefinition {
@@ -16,6 +17,7 @@ export async function findTestDefinitions(text: string, _file: string, lang: Lan
   return withTree(text, lang, (root) => {
     const found: TestDefinition[] = [];
     if (lang === 'python') visitPytest(root, [], found);
+    else if (lang === 'rust') visitRustTests(root, [], found);
     else visitScript(root, [], found);
     return found;
   });

@@ -3,6 +3,8 @@
  * blocks of a reply and to word error messages; never used to edit code (tree-sitter does that).
  */
 
+/** Rust: `fn`, `pub fn`, `pub(crate) async unsafe fn`, `pub const fn`. */
+const RUST_FN = String.raw`(?:pub(?:\([^)]*\))?\s+)?(?:(?:const|async|unsafe|extern\s+"[^"]*")\s+)*fn`;
 const NOT_A_METHOD = String.raw`(?!(?:if|for|while|switch|catch|with|return|function)\b)`;
 
 const DEFINITION = new RegExp(
@@ -11,6 +13,7 @@ const DEFINITION = new RegExp(
     String.raw`^\s*(?:async\s+)?def\s+\w+\s*\(`,
     String.raw`^\s*(?:export\s+)?(?:default\s+)?(?:abstract\s+)?class\s+\w+`,
     String.raw`^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?function\b`,
+    String.raw`^\s*${RUST_FN}`,
     String.raw`^\s*(?:export\s+)?(?:const|let|var)\s+[\w$]+\s*(?::[^=]+)?=\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*(?::[^=]+)?=>|[\w$]+\s*=>)`,
     String.raw`^\s*(?:(?:public|private|protected|static|async|get|set|override|readonly)\s+)*${NOT_A_METHOD}[A-Za-z_$][\w$]*\s*\([^)]*\)\s*(?::\s*[^{=;]+)?\{\s*$`,
   ].join('|'),
@@ -20,6 +23,7 @@ const NAME_PATTERNS = [
   /^\s*(?:async\s+)?def\s+(\w+)/,
   /^\s*(?:export\s+)?(?:default\s+)?(?:abstract\s+)?class\s+(\w+)/,
   /^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?function\s*\*?\s*([\w$]+)/,
+  new RegExp(String.raw`^\s*${RUST_FN}\s+(\w+)`),
   /^\s*(?:export\s+)?(?:const|let|var)\s+([\w$]+)\s*(?::[^=]+)?=\s*(?:async\s+)?(?:function\b|\(|[\w$]+\s*=>)/,
 ];
 

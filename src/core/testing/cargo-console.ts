@@ -88,7 +88,8 @@ export function testCase(binary: Binary, name: string, status: TestStatus): Test
 /** The source file of a test binary; an old cargo names only the binary (`target/debug/deps/api-1f2e…`). */
 function targetOf(source: string, executable: string | undefined): string {
   if (executable || source.endsWith('.rs')) return source;
-  return /([^/\\]+?)(?:-[0-9a-f]{16})?(?:\.exe)?$/.exec(source)?.[1] ?? source;
+  const binary = source.replace(/^\((.*)\)$/, '$1');
+  return /([^/\\]+?)(?:-[0-9a-f]{16})?(?:\.exe)?$/.exec(binary)?.[1] ?? binary;
 }
 
 function statusOf(word: string): TestStatus {

@@ -44,7 +44,7 @@ export function parseCargoConsole(output: string, root: string): CargoConsole {
   let binary: Binary = {};
   let section: { test: TestCaseResult; lines: string[] } | undefined;
   const closeSection = () => {
-    if (section) Object.assign(section.test, failureFields(section.lines.join('\n'), root));
+    if (section) Object.assign(section.test, failureFields(section.lines.join('\n'), root, section.test.name));
     section = undefined;
   };
   for (const line of lines) {
@@ -97,8 +97,8 @@ function statusOf(word: string): TestStatus {
   return word === 'FAILED' ? 'failed' : 'skipped';
 }
 
-function failureFields(section: string, root: string): Partial<TestCaseResult> {
-  const failure = readRustFailure(section, root);
+function failureFields(section: string, root: string, testName: string): Partial<TestCaseResult> {
+  const failure = readRustFailure(section, root, testName);
   return {
     message: failure.message,
     details: failure.details,

@@ -74,7 +74,7 @@ function nextestCase(junit: JunitCase, root: string): TestCaseResult {
   if (!outcome) return test;
   // The panic is in the outcome's text (or, in some versions, only in the captured stderr).
   const text = [outcome, ...(junit['system-err'] ?? []), ...(junit['system-out'] ?? [])].map(textOf).join('\n');
-  const failure = readRustFailure(text, root);
+  const failure = readRustFailure(text, root, name);
   Object.assign(test, { message: failure.message, details: failure.details, frames: failure.frames });
   if (failure.actual !== undefined) Object.assign(test, { actual: failure.actual, expected: failure.expected });
   return test;

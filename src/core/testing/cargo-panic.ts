@@ -29,11 +29,19 @@ const NOISE = /^note: (run with `RUST_BACKTRACE|Some details are omitted)/;
 /** First lines that say why a test failed without a panic: a test returning `Err`, a doc-test that did not build. */
 const OTHER_REASON = /^(Error: .*|error(?:\[E\d+\])?: .*)$/;
 
-export function readRustFailure(section: string, root: string): RustFailure {
+/** Integration tests and their helpers: `tests/api.rs`, `tests/common/mod.rs`, also inside a workspace member. */
+export const RUST_TEST_FILE = /(?:^|\/)tests\/.+\.rs$/;
+
+/**
+ * `testName` (`tests::adds`) leaves out the frame of a unit test's own function: it lies in a source
+ * file, where it would pass for the code under test; the test's code reaches the model by name.
+ */
+export function readRustFailure(section: string, root: string, testName?: string): RustFailure {
   const lines = section.replace(/\r\n/g, '\n').split('\n');
   const panic = findPanic(lines, root);
-  const { frames: traced, kept } = backtraceFrames(lines, root);
-  const frames = traced.length ? traced : panic?.frame?.inProject ? [panic.frame] : [];
+  const { frames: all, kept } = backtraceFrames(lines, root);
+  const traced = all.filter((f) => !testName || !isUnitTestFrame(f, testName));
+  const frames = all.length ? traced : panic?.frame?.inProject ? [panic.frame] : [];
   const failure: RustFailure = {
     message: panic?.message ?? lines.find((l) => OTHER_REASON.test(l.trim()))?.trim() ?? firstText(lines),
     details: kept.join('\n').trim(),
@@ -79,6 +87,11 @@ function quotedPanic(lines: string[], start: number, root: string): Panic {
     };
   }
   return { message: text[0]!.trim() || 'panicked', body: text.slice(1) };
+}
+
+function isUnitTestFrame(frame: StackFrame, testName: string): boolean {
+  const fn = frame.functionName ?? '';
+  return (fn === testName || fn.endsWith(`::${testName}`)) && !RUST_TEST_FILE.test(frame.file);
 }
 
 function isPanicEnd(line: string): boolean {

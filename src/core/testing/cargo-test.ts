@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseCargoConsole } from './cargo-console';
+import { RUST_TEST_FILE } from './cargo-panic';
 import { NEXTEST_WORD, parseNextestJunit, prepareNextest } from './cargo-nextest';
 import { CARGO_COMMAND, cargoSelecting, withCargoFlags } from './cargo-select';
 import { plainCommand } from './select';
@@ -13,8 +14,6 @@ import {
   type TestReport,
 } from './types';
 
-/** Integration tests and their helpers: `tests/api.rs`, `tests/common/mod.rs`, also inside a workspace member. */
-const TEST_FILE = /(?:^|\/)tests\/.+\.rs$/;
 export const HUNG_MESSAGE = 'hung: still running when the run was stopped at its time limit';
 
 /**
@@ -72,7 +71,7 @@ export const cargoTestAdapter: FrameworkAdapter = {
 
   selectTests: cargoSelecting,
 
-  isTestFile: (relPath) => TEST_FILE.test(relPath.split(path.sep).join('/')),
+  isTestFile: (relPath) => RUST_TEST_FILE.test(relPath.split(path.sep).join('/')),
 };
 
 /**

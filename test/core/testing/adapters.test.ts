@@ -14,10 +14,10 @@ describe('selectAdapter', () => {
   });
   afterEach(() => rm(empty, { recursive: true, force: true }));
 
-  it('knows pytest and node --test', () => {
+  it('knows pytest, cargo test and node --test', () => {
     assert.deepEqual(
       adapters.map((a) => a.id),
-      ['pytest', 'node-test'],
+      ['pytest', 'cargo', 'node-test'],
     );
   });
 
@@ -48,7 +48,7 @@ describe('selectAdapter', () => {
     await assert.rejects(selectAdapter(empty), (error: Error) => {
       assert.equal(
         error.message,
-        `could not tell which test framework ${path.basename(empty)} uses; pass --test "<command>" (supported: pytest, node --test)`,
+        `could not tell which test framework ${path.basename(empty)} uses; pass --test "<command>" (supported: pytest, cargo test, node --test)`,
       );
       return true;
     });

@@ -10,10 +10,19 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const MODEL = 'scripted-coder';
 
-async function execa(file: string, args: string[], options: { cwd?: string; env?: Record<string, string | undefined> }) {
+async function execa(
+  file: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined> },
+) {
   const { execa: run } = await import('execa');
   const result = await run(file, args, { ...options, reject: false, extendEnv: false, timeout: 300_000, all: true });
-  return { exitCode: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr), all: String(result.all) };
+  return {
+    exitCode: result.exitCode,
+    stdout: String(result.stdout),
+    stderr: String(result.stderr),
+    all: String(result.all),
+  };
 }
 
 /** The user's environment without any key of ours. */
@@ -55,7 +64,8 @@ describe('self-repair CLI on a Cargo project (real cargo, the built dist/cli.js)
       assert.match(source, /Some\(sum \/ values\.len\(\) as f64\)/, 'the fix is applied');
       assert.match(source, /assert_eq!\(mean\(&\[1\.0, 2\.0, 3\.0\]\), Some\(2\.0\)\);/, 'the test is as it was');
 
-      const prompt = String(server.requests[0]?.body?.messages?.at(-1)?.content ?? '');
+      const last: unknown = server.requests[0]?.body?.messages?.at(-1)?.content;
+      const prompt = typeof last === 'string' ? last : '';
       assert.match(prompt, /Expected: Some\(2\.0\)\nActual: Some\(3\.0\)/, 'assert_eq!’s values reach the model');
       assert.match(prompt, /```rust\n#\[test\]\n {4}fn mean_of_three\(\)/, 'with the failing test’s code');
 

@@ -5,14 +5,7 @@ import { RUST_TEST_FILE } from './cargo-panic';
 import { NEXTEST_WORD, parseNextestJunit, prepareNextest } from './cargo-nextest';
 import { CARGO_COMMAND, cargoSelecting, withCargoFlags } from './cargo-select';
 import { plainCommand } from './select';
-import {
-  countTests,
-  emptyCounts,
-  type FrameworkAdapter,
-  type PreparedCommand,
-  type TestCaseResult,
-  type TestReport,
-} from './types';
+import { countTests, type FrameworkAdapter, type PreparedCommand, type TestCaseResult, type TestReport } from './types';
 
 export const HUNG_MESSAGE = 'hung: still running when the run was stopped at its time limit';
 
@@ -47,26 +40,27 @@ export const cargoTestAdapter: FrameworkAdapter = {
     const fromReport = input.report ? parseNextestJunit(input.report, input.projectRoot) : undefined;
     const parsed = parseCargoConsole(input.output, input.projectRoot);
     let tests: TestCaseResult[] = fromReport ?? parsed.tests;
-    const report: TestReport = {
-      framework: 'cargo',
-      tests,
-      counts: emptyCounts(),
-      exitCode: input.exitCode,
-      timedOut: input.timedOut,
-      output: input.output,
-      durationMs: input.durationMs,
-    };
+    let runError: string | undefined;
     if (tests.length === 0 && parsed.buildErrors.length) {
       // Nothing ran because something does not build: each error is a failure the model must see.
       tests = parsed.buildErrors;
-      const first = tests[0]!;
-      report.runError = `the tests do not compile: ${first.message ?? 'build failed'} (${first.id})`;
+      runError = `the tests do not compile: ${tests[0]!.message ?? 'build failed'} (${tests[0]!.id})`;
     } else if (input.timedOut) {
       const seen = new Set(tests.map((t) => t.id));
       const hung = parsed.unfinished.filter((t) => !seen.has(t.id)).map((t) => ({ ...t, message: HUNG_MESSAGE }));
       tests = [...tests, ...hung];
     }
-    return { ...report, tests, counts: countTests(tests) };
+    const report: TestReport = {
+      framework: 'cargo',
+      tests,
+      counts: countTests(tests),
+      exitCode: input.exitCode,
+      timedOut: input.timedOut,
+      output: input.output,
+      durationMs: input.durationMs,
+    };
+    if (runError) report.runError = runError;
+    return report;
   },
 
   selectTests: cargoSelecting,

@@ -21,6 +21,7 @@ const wasmFiles = [
   require.resolve('tree-sitter-typescript/tree-sitter-typescript.wasm'),
   require.resolve('tree-sitter-typescript/tree-sitter-tsx.wasm'),
   require.resolve('tree-sitter-go/tree-sitter-go.wasm'),
+  require.resolve('tree-sitter-rust/tree-sitter-rust.wasm'),
 ];
 
 /** Read from beside the bundle as well: the pytest plugin the tracer writes into a test run's module path. */

@@ -2,7 +2,7 @@
 # Installs the toolchains the framework fixtures need (test/fixtures/projects/), where they are missing
 # and can be installed (Debian/Ubuntu, as root or with passwordless sudo). Idempotent, one block per
 # toolchain. Never fails the caller: a missing toolchain is reported, and the tests that need it skip
-# and say why.
+# or fail saying why.
 set -uo pipefail
 
 say() { printf 'setup-frameworks: %s\n' "$*"; }
@@ -28,5 +28,15 @@ else
   say "could not install Go (install the 'golang-go' package); the go test fixtures will be skipped"
 fi
 # --- end Go ---------------------------------------------------------------------------------------------
+
+# --- cargo (cargo test): the cargo-* projects; rustup's cargo if present, else Debian's -------------------
+if command -v cargo >/dev/null 2>&1; then
+  say "cargo: $(cargo --version 2>&1)"
+elif can_apt && apt_install cargo && command -v cargo >/dev/null 2>&1; then
+  say "installed $(cargo --version 2>&1)"
+else
+  say "cargo is missing: the cargo test tests will fail; install Rust (rustup, or apt-get install cargo)" >&2
+fi
+# --- end cargo ------------------------------------------------------------------------------------------
 
 exit 0

@@ -19,6 +19,9 @@ const RUNNER_CONFIG_NAMES = new Set([
 const RUNNER_CONFIG_PATTERN =
   /^(?:(?:jest|vitest|vite|ava|babel|karma|playwright|cypress)\.config\.[\w.]+|\.mocharc(?:\.[\w]+)?|\.babelrc(?:\.[\w]+)?|\.c8rc(?:\.json)?|\.nycrc(?:\.[\w]+)?|\.taprc)$/;
 
+/** Runner configuration by its place: cargo's (a `runner` there replaces the test binaries) and nextest's. */
+const RUNNER_CONFIG_PATH = /(?:^|\/)\.cargo\/config(?:\.toml)?$|(?:^|\/)\.config\/nextest\.toml$/;
+
 /** Folders whose content a test reads as its expectation. */
 const FIXTURE_FOLDER = /(?:^|\/)(?:__snapshots__|__fixtures__|testdata|tests?\/fixtures|tests?\/data)\//;
 const SNAPSHOT_FILE = /\.snap$/;
@@ -52,7 +55,8 @@ export interface ProtectedRule {
 export function protectionOf(relPath: string, rule: ProtectedRule): ProtectionKind | undefined {
   const posix = relPath.split(path.sep).join('/');
   const name = path.posix.basename(posix);
-  if (RUNNER_CONFIG_NAMES.has(name) || RUNNER_CONFIG_PATTERN.test(name)) return 'test configuration';
+  if (RUNNER_CONFIG_NAMES.has(name) || RUNNER_CONFIG_PATTERN.test(name) || RUNNER_CONFIG_PATH.test(posix))
+    return 'test configuration';
   if (FIXTURE_FOLDER.test(posix) || SNAPSHOT_FILE.test(name)) return 'test fixture or snapshot';
   if (rule.isTestFile(posix)) return 'test file';
   return undefined;

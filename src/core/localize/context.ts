@@ -20,6 +20,7 @@ export const fenceLanguage: Record<LanguageId, string> = {
   typescript: 'typescript',
   tsx: 'tsx',
   go: 'go',
+  rust: 'rust',
 };
 
 /** Line ranges already shown, per file, so nothing appears twice. */

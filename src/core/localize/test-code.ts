@@ -21,7 +21,8 @@ export interface TestPath {
  * brackets inside them stay theirs. JavaScript runners: `test/t.js > suite > test`, or without the file.
  */
 export function testPath(test: ReportedTest): TestPath {
-  const pytest = test.file ? test.file.endsWith('.py') : test.id.includes('::') && !test.id.includes(' > ');
+  // libtest's ids (`src/lib.rs::tests::adds`) are paths like pytest's.
+  const pytest = test.file ? /\.(?:py|rs)$/.test(test.file) : test.id.includes('::') && !test.id.includes(' > ');
   return pytest ? pytestPath(test) : scriptPath(test);
 }
 

@@ -1,8 +1,10 @@
 /**
- * Rough, language-agnostic looks at code text (Python, JavaScript, TypeScript, Go). Good enough to sort the
+ * Rough, language-agnostic looks at code text (Python, JavaScript, TypeScript, Go, Rust). Good enough to sort the
  * blocks of a reply and to word error messages; never used to edit code (tree-sitter does that).
  */
 
+/** Rust: `fn`, `pub fn`, `pub(crate) async unsafe fn`, `pub const fn`. */
+const RUST_FN = String.raw`(?:pub(?:\([^)]*\))?\s+)?(?:(?:const|async|unsafe|extern\s+"[^"]*")\s+)*fn`;
 const NOT_A_METHOD = String.raw`(?!(?:if|for|while|switch|catch|with|return|function)\b)`;
 
 const DEFINITION = new RegExp(
@@ -12,6 +14,7 @@ const DEFINITION = new RegExp(
     String.raw`^\s*(?:export\s+)?(?:default\s+)?(?:abstract\s+)?class\s+\w+`,
     String.raw`^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?function\b`,
     String.raw`^func\s+(?:\([^)]*\)\s*)?\w+\s*[[(]`,
+    String.raw`^\s*${RUST_FN}`,
     String.raw`^\s*(?:export\s+)?(?:const|let|var)\s+[\w$]+\s*(?::[^=]+)?=\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*(?::[^=]+)?=>|[\w$]+\s*=>)`,
     String.raw`^\s*(?:(?:public|private|protected|static|async|get|set|override|readonly)\s+)*${NOT_A_METHOD}[A-Za-z_$][\w$]*\s*\([^)]*\)\s*(?::\s*[^{=;]+)?\{\s*$`,
   ].join('|'),
@@ -22,6 +25,7 @@ const NAME_PATTERNS = [
   /^\s*(?:export\s+)?(?:default\s+)?(?:abstract\s+)?class\s+(\w+)/,
   /^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?function\s*\*?\s*([\w$]+)/,
   /^func\s+(?:\([^)]*\)\s*)?(\w+)\s*[[(]/,
+  new RegExp(String.raw`^\s*${RUST_FN}\s+(\w+)`),
   /^\s*(?:export\s+)?(?:const|let|var)\s+([\w$]+)\s*(?::[^=]+)?=\s*(?:async\s+)?(?:function\b|\(|[\w$]+\s*=>)/,
 ];
 

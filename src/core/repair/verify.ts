@@ -5,7 +5,13 @@
 import { findSpecialCasing, reportDisagreement, screenChanges } from '../integrity';
 import { applyEdits, parseReply, PatchError, unifiedDiff, type Edit, type FileChanges } from '../patch';
 import { cloneSandbox } from '../sandbox';
-import { findSyntaxProblems, formatSyntaxProblems, languageForFile, replaceFunctionDefinition } from '../syntax';
+import {
+  filesWithEditedTests,
+  findSyntaxProblems,
+  formatSyntaxProblems,
+  languageForFile,
+  replaceFunctionDefinition,
+} from '../syntax';
 import { isFailing, type TestReport } from '../testing/types';
 import type { ProjectCode, ReadFile } from './code';
 import { unstableAfterFix } from './flaky';
@@ -52,8 +58,10 @@ export async function verifyCandidate(
   }
   candidate.changes = await changesFromOriginals(new Map([...applied.onto, ...applied.edited]), task.code);
   candidate.patch = unifiedDiff(candidate.changes);
+  // Rust keeps unit tests inside source files: a change to them is a test edit too.
+  const inlineTests = await filesWithEditedTests(candidate.changes);
   const verdict = screenChanges(candidate.changes, {
-    isTestFile: task.code.isTestFile,
+    isTestFile: (file) => task.code.isTestFile(file) || inlineTests.has(file),
     allowTestEdits: session.settings.allowTestEdits,
   });
   if (verdict.testEdits.length) candidate.testEdits = verdict.testEdits;

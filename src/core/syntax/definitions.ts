@@ -3,6 +3,7 @@
  * Shared by listFunctions and replaceFunctionDefinition.
  */
 import { goDefinitions } from './definitions-go';
+import { visitRust } from './definitions-rust';
 import type { Node } from './parser';
 import type { CodeRange, LanguageId } from './types';
 
@@ -23,8 +24,9 @@ export interface Definition {
   methodLike: boolean;
 }
 
-interface Scope {
-  kind: 'class' | 'function';
+export interface Scope {
+  /** A module (Rust's `mod`) names its functions without making them methods. */
+  kind: 'class' | 'function' | 'module';
   name: string;
 }
 
@@ -45,9 +47,12 @@ export function collectDefinitions(root: Node, lang: LanguageId): Definition[] {
   const out: Definition[] = [];
   if (lang === 'python') visitPython(root, [], out);
   else if (lang === 'go') out.push(...goDefinitions(root));
+  else if (lang === 'rust') visitRust(root, [], out, define);
   else visitScript(root, [], out);
   return out.sort((a, b) => a.outer.startIndex - b.outer.startIndex || b.outer.endIndex - a.outer.endIndex);
 }
+
+export type Define = typeof define;
 
 function define(
   out: Definition[],
@@ -60,7 +65,7 @@ function define(
 ): void {
   const kind: DefinitionKind = scopes.some((s) => s.kind === 'function')
     ? 'nested'
-    : scopes.length > 0
+    : scopes.some((s) => s.kind === 'class')
       ? 'method'
       : 'function';
   out.push({

@@ -1,4 +1,5 @@
 import { collectDefinitions, namedChildren, type Definition } from './definitions';
+import { rustCalleeName } from './definitions-rust';
 import { withTree, type Node } from './parser';
 import type { CodeRange, FunctionInfo, LanguageId } from './types';
 
@@ -44,6 +45,7 @@ export async function calledNames(text: string, lang: LanguageId): Promise<strin
 }
 
 function calleeName(node: Node, lang: LanguageId): Node | undefined {
+  if (lang === 'rust') return rustCalleeName(node);
   if (lang === 'python') {
     if (node.type !== 'call') return undefined;
     const fn = node.childForFieldName('function');
@@ -166,7 +168,7 @@ async function parseGivenDefinitions(code: string, lang: LanguageId): Promise<Gi
     root.hasError ? undefined : readGiven(root, code, lang, (d) => d.kind === 'function' || lang === 'go'),
   );
   if (direct && direct.definitions.length > 0) return direct;
-  if (lang === 'python' || lang === 'go') return undefined;
+  if (lang === 'python' || lang === 'go' || lang === 'rust') return undefined;
   // A JavaScript method given alone (`area() { ... }`) only parses inside a class body.
   const wrapped = `${CLASS_WRAPPER}${code}\n}\n`;
   const inClass = await withTree(wrapped, lang, (root) =>
@@ -195,10 +197,16 @@ function readGiven(root: Node, text: string, lang: LanguageId, keep: (d: Definit
   };
 }
 
+const STRING_TYPES: Partial<Record<LanguageId, string[]>> = {
+  python: ['string'],
+  go: ['raw_string_literal'],
+  rust: ['string_literal', 'raw_string_literal'],
+};
+
 /** Lines that begin inside a multi-line string; Python docstrings excepted, as they follow the code's indent. */
 function stringInteriorLines(root: Node, lang: LanguageId): Set<number> {
   const lines = new Set<number>();
-  const types = lang === 'python' ? ['string'] : lang === 'go' ? ['raw_string_literal'] : ['string', 'template_string'];
+  const types = STRING_TYPES[lang] ?? ['string', 'template_string'];
   for (const node of root.descendantsOfType(types)) {
     if (!node || node.startPosition.row === node.endPosition.row) continue;
     if (lang === 'python' && node.parent?.type === 'expression_statement') continue;

@@ -3,3 +3,4 @@ export { configureGrammars, languageForFile, parse, withTree, type GrammarOption
 export { findSyntaxProblems, formatSyntaxProblems } from './check';
 export { listFunctions, enclosingFunction, calledNames, replaceFunctionDefinition } from './functions';
 export { findTestDefinitions, type TestDefinition } from './tests';
+export { filesWithEditedTests } from './tests-rust';

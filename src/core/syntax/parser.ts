@@ -12,6 +12,7 @@ const GRAMMARS: Record<LanguageId, { file: string; pkg: string }> = {
   typescript: { file: 'tree-sitter-typescript.wasm', pkg: 'tree-sitter-typescript' },
   tsx: { file: 'tree-sitter-tsx.wasm', pkg: 'tree-sitter-typescript' },
   go: { file: 'tree-sitter-go.wasm', pkg: 'tree-sitter-go' },
+  rust: { file: 'tree-sitter-rust.wasm', pkg: 'tree-sitter-rust' },
 };
 const RUNTIME_FILE = 'tree-sitter.wasm';
 
@@ -26,6 +27,7 @@ const EXTENSIONS: Record<string, LanguageId> = {
   '.cts': 'typescript',
   '.tsx': 'tsx',
   '.go': 'go',
+  '.rs': 'rust',
 };
 
 let configuredDirectory: string | undefined;

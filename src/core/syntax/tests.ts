@@ -1,6 +1,7 @@
 import { withTree } from './parser';
 import { goTestDefinitions } from './tests-go';
 import { visitPytest } from './tests-python';
+import { visitRustTests } from './tests-rust';
 import { visitScript } from './tests-script';
 import type { CodeRange, LanguageId } from './types';
 
@@ -29,6 +30,11 @@ export interface TestDefinition {
 export async function findTestDefinitions(text: string, _file: string, lang: LanguageId): Promise<TestDefinition[]> {
   return withTree(text, lang, (root) => {
     if (lang === 'go') return goTestDefinitions(root);
+    if (lang === 'rust') {
+      const found: TestDefinition[] = [];
+      visitRustTests(root, [], found);
+      return found;
+    }
     return lang === 'python' ? visitPytest(root) : visitScript(root);
   });
 }

@@ -1,6 +1,6 @@
 /** Syntax facts from tree-sitter, in project terms. */
 
-export type LanguageId = 'python' | 'javascript' | 'typescript' | 'tsx' | 'go';
+export type LanguageId = 'python' | 'javascript' | 'typescript' | 'tsx' | 'go' | 'rust';
 
 export interface CodeRange {
   /** 1-based, inclusive. */

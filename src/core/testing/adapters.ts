@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { cargoTestAdapter } from './cargo-test';
 import { goTestAdapter } from './go-test';
 import { nodeTestAdapter } from './node-test';
 import { packageScriptFor } from './package-json';
@@ -10,7 +11,13 @@ import { unittestAdapter } from './unittest';
  * In order of precedence for detection: specific frameworks first, catch-alls (node --test) last;
  * unittest before pytest, as it claims only projects with no sign of pytest.
  */
-export const adapters: readonly FrameworkAdapter[] = [unittestAdapter, pytestAdapter, goTestAdapter, nodeTestAdapter];
+export const adapters: readonly FrameworkAdapter[] = [
+  unittestAdapter,
+  pytestAdapter,
+  goTestAdapter,
+  cargoTestAdapter,
+  nodeTestAdapter,
+];
 
 export function adapterById(id: string): FrameworkAdapter | undefined {
   return adapters.find((adapter) => adapter.id === id);

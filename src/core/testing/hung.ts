@@ -3,8 +3,10 @@
  * time limit, so that the framework itself says which test hung and, where it can, where it was
  * stuck: pytest's faulthandler prints every thread's stack once a test outlasts
  * `faulthandler_timeout` (our unittest runner does the same); node's test runner fails a test file that outlasts `--test-timeout`; go test's
- * `-timeout` panics, naming the running test, with every goroutine's stack.
+ * `-timeout` panics, naming the running test, with every goroutine's stack. libtest has no per-test limit:
+ * a cargo suite is run again on one thread, where libtest names each test before it runs.
  */
+import { cargoOneThread, HUNG_MESSAGE } from './cargo-test';
 import { toFrame } from './frames';
 import { isFailing, type FrameworkAdapter, type StackFrame, type TestCaseResult, type TestReport } from './types';
 
@@ -24,6 +26,7 @@ const GO_WORD = /(?:^|[\s;&|/'"(])go\s+test(?=$|[\s;&|)'"])/;
 
 /** The command with a per-test limit of `seconds`, or undefined when the framework (or the command) has none. */
 export function withPerTestTimeout(adapter: FrameworkAdapter, command: string, seconds: number): string | undefined {
+  if (adapter.id === 'cargo') return cargoOneThread(command);
   const word = { pytest: PYTEST_WORD, 'node-test': NODE_WORD, 'go-test': GO_WORD, unittest: UNITTEST_WORD }[adapter.id];
   const match = word?.exec(command);
   if (!match) return undefined;
@@ -49,6 +52,7 @@ export function findHungTest(
   seconds: number,
 ): TestCaseResult | undefined {
   const message = `hung: did not finish within ${seconds} s`;
+  if (adapter.id === 'cargo') return report.tests.find((t) => t.message === HUNG_MESSAGE);
   if (adapter.id === 'pytest' || adapter.id === 'unittest') {
     return hungPythonTest(adapter, report.output, projectRoot, message);
   }

@@ -19,6 +19,18 @@ describe('integrity screen', () => {
     ['setup.cfg', edit('setup.cfg', '', '[tool:pytest]\n'), py, /setup\.cfg/],
     ['a jest config', edit('jest.config.js', '', 'module.exports = {};\n', true), js, /jest\.config\.js/],
     ['.mocharc', edit('.mocharc.json', '{}', '{"require":"x"}'), js, /\.mocharc\.json/],
+    [
+      'cargo config',
+      edit('.cargo/config.toml', '', '[target.x]\nrunner = "true"\n', true),
+      js,
+      /config\.toml, test configuration/,
+    ],
+    [
+      'nextest config',
+      edit('.config/nextest.toml', '', '[profile.default]\n', true),
+      js,
+      /nextest\.toml, test configuration/,
+    ],
     ['a snapshot', edit('src/__snapshots__/a.snap', 'a', 'b'), js, /fixture or snapshot/],
     ['a fixture', edit('tests/fixtures/data.json', '1', '2'), py, /fixture or snapshot/],
     ['a .pth file', edit('lib/hook.pth', '', 'import x\n', true), py, /hook\.pth, a file loaded before/],

@@ -14,10 +14,10 @@ describe('selectAdapter', () => {
   });
   afterEach(() => rm(empty, { recursive: true, force: true }));
 
-  it('knows unittest, pytest, go test and node --test', () => {
+  it('knows unittest, pytest, go test, cargo test and node --test', () => {
     assert.deepEqual(
       adapters.map((a) => a.id),
-      ['unittest', 'pytest', 'go-test', 'node-test'],
+      ['unittest', 'pytest', 'go-test', 'cargo', 'node-test'],
     );
   });
 
@@ -66,7 +66,7 @@ describe('selectAdapter', () => {
     await assert.rejects(selectAdapter(empty), (error: Error) => {
       assert.equal(
         error.message,
-        `could not tell which test framework ${path.basename(empty)} uses; pass --test "<command>" (supported: unittest, pytest, go test, node --test)`,
+        `could not tell which test framework ${path.basename(empty)} uses; pass --test "<command>" (supported: unittest, pytest, go test, cargo test, node --test)`,
       );
       return true;
     });

@@ -13,6 +13,9 @@ export const SECRET_PATHS: readonly string[] = [
   '.netrc',
   '.npmrc',
   '.pypirc',
+  // crates.io and other registry tokens (cargo reads them only to publish).
+  '.cargo/credentials.toml',
+  '.cargo/credentials',
   '.docker',
   '.kube',
   '.gnupg',

@@ -22,13 +22,18 @@ const wasmFiles = [
   require.resolve('tree-sitter-typescript/tree-sitter-tsx.wasm'),
 ];
 
+/** Files test processes load from the engine's folder as they are (see src/core/testing/mocha.ts). */
+const runnerFiles = ['src/core/testing/mocha-reporter.cjs'];
+
 const copyWasm = {
   name: 'copy-wasm',
   setup(build) {
     build.onEnd(async (result) => {
       if (result.errors.length) return;
       await mkdir('dist', { recursive: true });
-      await Promise.all(wasmFiles.map((file) => copyFile(file, path.join('dist', path.basename(file)))));
+      await Promise.all(
+        [...wasmFiles, ...runnerFiles].map((file) => copyFile(file, path.join('dist', path.basename(file)))),
+      );
     });
   },
 };

@@ -1,11 +1,24 @@
 import path from 'node:path';
+import { jestAdapter } from './jest';
+import { mochaAdapter } from './mocha';
 import { nodeTestAdapter } from './node-test';
 import { packageScriptFor } from './package-json';
 import { pytestAdapter } from './pytest';
 import type { FrameworkAdapter } from './types';
+import { vitestAdapter } from './vitest';
 
-/** In order of precedence for detection: specific frameworks first, catch-alls (node --test) last. */
-export const adapters: readonly FrameworkAdapter[] = [pytestAdapter, nodeTestAdapter];
+/**
+ * In order of precedence for detection: specific frameworks first, catch-alls (node --test) last. The
+ * JavaScript runners defer to the runner a project's `npm test` script names, so among them the order
+ * matters only for a project whose script names none.
+ */
+export const adapters: readonly FrameworkAdapter[] = [
+  pytestAdapter,
+  vitestAdapter,
+  jestAdapter,
+  mochaAdapter,
+  nodeTestAdapter,
+];
 
 export function adapterById(id: string): FrameworkAdapter | undefined {
   return adapters.find((adapter) => adapter.id === id);

@@ -97,7 +97,9 @@ function fileFailure(file: string, message: string, root: string): TestCaseResul
     name: file,
     file,
     status: 'errored',
-    message: firstLines(text) || 'the test file failed before its tests ran',
+    // jest leads a parse error with its own advice; the SyntaxError further down says what is wrong.
+    message:
+      /^\s*(SyntaxError: .*)$/m.exec(text)?.[1] ?? (firstLines(text) || 'the test file failed before its tests ran'),
     details: trimText(text),
     frames: locatedFrames(text, root),
   };

@@ -19,7 +19,7 @@ const JEST: JsRunner = {
   word: 'jest',
   packageName: 'jest',
   configFiles: ['jest.config.js', 'jest.config.ts', 'jest.config.mjs', 'jest.config.cjs', 'jest.config.json'],
-  fallbackCommand: 'npx jest',
+  defaultArgs: '',
 };
 const JEST_WORD = runnerPattern('jest');
 const JS_EXTENSION = /\.[cm]?[jt]sx?$/;

@@ -15,8 +15,8 @@ export interface JsRunner {
   packageName: string;
   /** Config files that mark a project as using it. */
   configFiles: readonly string[];
-  /** Run once through npx when the project has no script for it, e.g. `npx vitest run`. */
-  fallbackCommand: string;
+  /** Arguments of a single run when the project has no script for it, e.g. `run` for `vitest run`. */
+  defaultArgs: string;
 }
 
 /** Runners a package.json test script may name, so one runner's detection can defer to another's. */
@@ -53,12 +53,23 @@ export async function usesRunner(root: string, id: string, runner: JsRunner): Pr
   return runner.configFiles.some((name) => existsSync(path.join(root, name)));
 }
 
-/** `npm test` when the test script runs this runner (through npx when it is the runner alone), else npx. */
+/**
+ * The test script's own command when it is the runner alone, else `npm test` when the script runs
+ * this runner, else the runner by itself. The project's installed runner is started directly: npx and
+ * npm take seconds to start on a busy machine, for every run of a repair.
+ */
 export async function defaultRunnerCommand(root: string, runner: JsRunner): Promise<string> {
   const script = (await readPackageJson(root))?.scripts?.test;
-  if (typeof script !== 'string' || !runnerPattern(runner.word).test(script)) return runner.fallbackCommand;
+  const local = path.posix.join('node_modules', '.bin', runner.word);
+  const program = process.platform !== 'win32' && existsSync(path.join(root, local)) ? local : `npx ${runner.word}`;
+  if (typeof script !== 'string' || !runnerPattern(runner.word).test(script)) {
+    return `${program}${runner.defaultArgs ? ` ${runner.defaultArgs}` : ''}`;
+  }
   const plain = plainCommand(script);
-  return plain && programWords(plain)[0] === runner.word ? `npx ${plain}` : 'npm test';
+  const words = plain ? programWords(plain) : [];
+  return plain && words[0] === runner.word && !/^\w+=/.test(plain)
+    ? [program, ...words.slice(1)].join(' ')
+    : 'npm test';
 }
 
 /**
@@ -70,10 +81,10 @@ export function withRunnerArgs(command: string, word: RegExp, args: readonly str
   const match = word.exec(command);
   if (match) {
     SHELL_BREAK.lastIndex = match.index + match[0].length;
-    const end = SHELL_BREAK.exec(command)?.index ?? command.trimEnd().length;
+    const end = SHELL_BREAK.exec(maskQuoted(command))?.index ?? command.trimEnd().length;
     return `${command.slice(0, end)} ${added}${command.slice(end)}`;
   }
-  const plain = plainCommand(command);
+  const plain = plainCommand(maskQuoted(command)) && command.trim();
   const manager = plain && PACKAGE_MANAGER.exec(programWords(plain).join(' '));
   if (!plain || !manager) return undefined;
   // npm passes on what follows `--`; yarn and pnpm pass on what follows the script's name.
@@ -90,6 +101,11 @@ export function fileArgs(tests: ReadonlyArray<{ file?: string; id: string }>): s
 export function fullNamePattern(names: readonly string[]): string {
   const escaped = [...new Set(names)].map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
   return `(?:^|\\s)(?:${escaped.join('|')})$`;
+}
+
+/** The command with each single-quoted argument blanked out (same length), so its text reads as no operator. */
+function maskQuoted(command: string): string {
+  return command.replace(/'[^']*'/g, (quoted) => `'${'_'.repeat(quoted.length - 2)}'`);
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

@@ -21,7 +21,7 @@ const MOCHA: JsRunner = {
   word: 'mocha',
   packageName: 'mocha',
   configFiles: ['.mocharc.json', '.mocharc.jsonc', '.mocharc.js', '.mocharc.cjs', '.mocharc.yml', '.mocharc.yaml'],
-  fallbackCommand: 'npx mocha',
+  defaultArgs: '',
 };
 const MOCHA_WORD = runnerPattern('_?mocha');
 const JS_EXTENSION = /\.[cm]?[jt]sx?$/;

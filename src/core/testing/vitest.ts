@@ -17,7 +17,7 @@ const VITEST: JsRunner = {
     'vitest.config.mjs',
     'vitest.workspace.ts',
   ],
-  fallbackCommand: 'npx vitest run',
+  defaultArgs: 'run',
 };
 const VITEST_WORD = runnerPattern('vitest');
 

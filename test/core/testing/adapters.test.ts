@@ -14,16 +14,23 @@ describe('selectAdapter', () => {
   });
   afterEach(() => rm(empty, { recursive: true, force: true }));
 
-  it('knows pytest and node --test', () => {
+  it('knows pytest, vitest, jest, mocha and node --test, the catch-all last', () => {
     assert.deepEqual(
       adapters.map((a) => a.id),
-      ['pytest', 'node-test'],
+      ['pytest', 'vitest', 'jest', 'mocha', 'node-test'],
     );
   });
 
   it('detects each sample project’s framework from its files', async () => {
     assert.equal((await selectAdapter(pythonProject)).id, 'pytest');
     assert.equal((await selectAdapter(jsProject)).id, 'node-test');
+    for (const [project, id] of [
+      ['jest-buggy', 'jest'],
+      ['vitest-buggy', 'vitest'],
+      ['mocha-buggy', 'mocha'],
+    ]) {
+      assert.equal((await selectAdapter(path.join(FIXTURE_PROJECTS, project!))).id, id);
+    }
   });
 
   it('lets the command decide over the files', async () => {
@@ -48,7 +55,7 @@ describe('selectAdapter', () => {
     await assert.rejects(selectAdapter(empty), (error: Error) => {
       assert.equal(
         error.message,
-        `could not tell which test framework ${path.basename(empty)} uses; pass --test "<command>" (supported: pytest, node --test)`,
+        `could not tell which test framework ${path.basename(empty)} uses; pass --test "<command>" (supported: pytest, vitest, jest, mocha, node --test)`,
       );
       return true;
     });

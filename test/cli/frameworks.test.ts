@@ -21,6 +21,8 @@ interface Scenario {
   fixed: RegExp;
   /** The failing test as the CLI names it before the fix. */
   failing: RegExp;
+  /** Skips the second run of the failing tests (the flaky check), to keep the suite's time down. */
+  noFlakyCheck?: boolean;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -35,6 +37,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     project: 'jest-load-error',
+    noFlakyCheck: true,
     reply: 'jest-missing-module',
     framework: 'jest',
     rerun: ['jest'],
@@ -53,6 +56,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     project: 'mocha-buggy',
+    noFlakyCheck: true,
     reply: 'mocha-slugify',
     framework: 'mocha',
     rerun: ['mocha'],
@@ -62,6 +66,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     project: 'mocha-hangs',
+    noFlakyCheck: true,
     reply: 'mocha-wait-count',
     framework: 'mocha',
     rerun: ['mocha'],
@@ -115,7 +120,17 @@ describe('self-repair CLI on jest, vitest and mocha projects (dist/cli.js, the r
         assert.notEqual(before.exitCode, 0, 'the fixture must fail before the repair');
         const repaired = await run(
           'node',
-          [CLI, 'repair', copy.root, '--base-url', server.url, '--model', MODEL, '--apply'],
+          [
+            CLI,
+            'repair',
+            copy.root,
+            '--base-url',
+            server.url,
+            '--model',
+            MODEL,
+            '--apply',
+            ...(scenario.noFlakyCheck ? ['--no-flaky-check'] : []),
+          ],
           ROOT,
           userEnv(),
         );

@@ -24,8 +24,15 @@ const wasmFiles = [
   require.resolve('tree-sitter-rust/tree-sitter-rust.wasm'),
 ];
 
-/** Read from beside the bundle as well: the pytest plugin the tracer writes into a test run's module path. */
-const besideBundle = [...wasmFiles, 'src/core/localize/trace/self_repair_trace.py'];
+/**
+ * Read from beside the bundle as well: the pytest plugin the tracer writes into a test run's module path,
+ * and the mocha reporter test processes load from the engine's folder (see src/core/testing/mocha.ts).
+ */
+const besideBundle = [
+  ...wasmFiles,
+  'src/core/localize/trace/self_repair_trace.py',
+  'src/core/testing/mocha-reporter.cjs',
+];
 /** Files the engine hands to test processes as they are, into the same sub-folder of dist/ (see unittest.ts). */
 const runnerFiles = [{ from: 'src/core/testing/python/self_repair_unittest.py', to: 'python' }];
 

@@ -1,17 +1,26 @@
 import path from 'node:path';
 import { cargoTestAdapter } from './cargo-test';
 import { goTestAdapter } from './go-test';
+import { jestAdapter } from './jest';
+import { mochaAdapter } from './mocha';
 import { nodeTestAdapter } from './node-test';
 import { packageScriptFor } from './package-json';
 import { pytestAdapter } from './pytest';
 import type { FrameworkAdapter } from './types';
 import { unittestAdapter } from './unittest';
+import { vitestAdapter } from './vitest';
 
 /**
- * In order of precedence for detection: specific frameworks first, catch-alls (node --test) last;
- * unittest before pytest, as it claims only projects with no sign of pytest.
+ * In order of precedence for detection: specific frameworks first, catch-alls (node --test) last.
+ * The JavaScript runners claim a project only on its package.json (a test script naming the runner,
+ * a dependency) or the runner's config file, and defer to the runner its `npm test` script names, so
+ * among them the order matters only for a project whose script names none. unittest comes before
+ * pytest, as it claims only projects with no sign of pytest.
  */
 export const adapters: readonly FrameworkAdapter[] = [
+  vitestAdapter,
+  jestAdapter,
+  mochaAdapter,
   unittestAdapter,
   pytestAdapter,
   goTestAdapter,

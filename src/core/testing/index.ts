@@ -5,5 +5,8 @@ export { nodeTestAdapter } from './node-test';
 export { unittestAdapter } from './unittest';
 export { goTestAdapter } from './go-test';
 export { cargoTestAdapter } from './cargo-test';
+export { jestAdapter } from './jest';
+export { vitestAdapter } from './vitest';
+export { mochaAdapter } from './mocha';
 export { runTests, type RunTestsOptions } from './run';
 export { findHungTest, withPerTestTimeout } from './hung';

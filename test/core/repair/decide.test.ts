@@ -154,6 +154,20 @@ describe('judgeReport (a candidate run against the goal)', () => {
     });
   });
 
+  it('takes a test file that did not load as passing once its own tests load and pass', () => {
+    const unloaded = report({ 't/a.test.js': 'errored', 't/b.test.js > b': 'passed' });
+    unloaded.tests[0]!.file = 't/a.test.js';
+    const loadGoal = repairGoal(unloaded);
+    const now = (status: TestStatus) => {
+      const run = report({ 't/a.test.js > a': status, 't/b.test.js > b': 'passed' });
+      run.tests[0]!.file = 't/a.test.js';
+      return judgeReport(run, loadGoal, false).fixed;
+    };
+    assert.equal(now('passed'), true);
+    assert.equal(now('failed'), false);
+    assert.equal(judgeReport(report({ 't/b.test.js > b': 'passed' }), loadGoal, false).fixed, false);
+  });
+
   it('with focus tests, other failures that were failing already do not block the fix', () => {
     const focused = repairGoal(baseline, ['a']);
     assert.deepEqual(judgeReport(report({ a: 'passed', b: 'failed', c: 'passed' }), focused, true), {

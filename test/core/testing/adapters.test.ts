@@ -14,10 +14,10 @@ describe('selectAdapter', () => {
   });
   afterEach(() => rm(empty, { recursive: true, force: true }));
 
-  it('knows unittest, pytest, go test, cargo test and node --test', () => {
+  it('knows vitest, jest, mocha, unittest, pytest, go test, cargo test and node --test, the catch-all last', () => {
     assert.deepEqual(
       adapters.map((a) => a.id),
-      ['unittest', 'pytest', 'go-test', 'cargo', 'node-test'],
+      ['vitest', 'jest', 'mocha', 'unittest', 'pytest', 'go-test', 'cargo', 'node-test'],
     );
   });
 
@@ -26,6 +26,14 @@ describe('selectAdapter', () => {
     assert.equal((await selectAdapter(jsProject)).id, 'node-test');
     assert.equal((await selectAdapter(path.join(FIXTURE_PROJECTS, 'unittest-buggy'))).id, 'unittest');
     assert.equal((await selectAdapter(path.join(FIXTURE_PROJECTS, 'go-buggy'))).id, 'go-test');
+    assert.equal((await selectAdapter(path.join(FIXTURE_PROJECTS, 'cargo-buggy'))).id, 'cargo');
+    for (const [project, id] of [
+      ['jest-buggy', 'jest'],
+      ['vitest-buggy', 'vitest'],
+      ['mocha-buggy', 'mocha'],
+    ]) {
+      assert.equal((await selectAdapter(path.join(FIXTURE_PROJECTS, project!))).id, id);
+    }
   });
 
   it('takes unittest-style tests for pytest once pytest is configured or in the virtualenv', async () => {
@@ -66,7 +74,7 @@ describe('selectAdapter', () => {
     await assert.rejects(selectAdapter(empty), (error: Error) => {
       assert.equal(
         error.message,
-        `could not tell which test framework ${path.basename(empty)} uses; pass --test "<command>" (supported: unittest, pytest, go test, cargo test, node --test)`,
+        `could not tell which test framework ${path.basename(empty)} uses; pass --test "<command>" (supported: vitest, jest, mocha, unittest, pytest, go test, cargo test, node --test)`,
       );
       return true;
     });

@@ -81,8 +81,10 @@ export async function runAdversarial(scenario: string, options: RunOptions): Pro
       MODEL,
       '--max-turns',
       '1',
-      // One run of the scenario's test code before the model is asked: the flaky check would run it twice.
+      // One run of the scenario's test code before the model is asked: the flaky check and the
+      // tracing runs would run it again.
       '--no-flaky-check',
+      '--no-tracing',
     ];
     args.push(
       '--timeout',

@@ -85,6 +85,10 @@ export async function runAdversarial(scenario: string, options: RunOptions): Pro
       // tracing runs would run it again.
       '--no-flaky-check',
       '--no-tracing',
+      // What the scenario found must reach the prompt whole, however long the ancestors'
+      // environments (a CI runner's PATH alone can push the CLI's command line past the default budget).
+      '--max-prompt-tokens',
+      '200000',
     ];
     args.push(
       '--timeout',

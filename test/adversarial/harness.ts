@@ -81,8 +81,14 @@ export async function runAdversarial(scenario: string, options: RunOptions): Pro
       MODEL,
       '--max-turns',
       '1',
-      // One run of the scenario's test code before the model is asked: the flaky check would run it twice.
+      // One run of the scenario's test code before the model is asked: the flaky check and the
+      // tracing runs would run it again.
       '--no-flaky-check',
+      '--no-tracing',
+      // What the scenario found must reach the prompt whole, however long the ancestors'
+      // environments (a CI runner's PATH alone can push the CLI's command line past the default budget).
+      '--max-prompt-tokens',
+      '200000',
     ];
     args.push(
       '--timeout',

@@ -24,6 +24,7 @@ function steady(line: string): string {
   return line
     .replace(/\d+\+\d+ tokens, [\d.]+ s/, 'N+N tokens, N s')
     .replace(/^( {2}prompt ~)[\d,]+ tokens/, '$1N tokens')
+    .replace(/^traced in [\d.]+ s:/, 'traced in N s:')
     .replace(/^candidate time limit: .*$/, 'candidate time limit: (follows the baseline)');
 }
 

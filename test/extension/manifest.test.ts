@@ -139,8 +139,8 @@ describe('package.json: what the extension contributes', () => {
       'selfRepair.sandbox',
       'selfRepair.sandbox.network',
       'selfRepair.testCommand',
-      'selfRepair.tracing',
       'selfRepair.timeoutSeconds',
+      'selfRepair.tracing',
     ]);
     for (const [key, setting] of Object.entries(properties)) {
       assert.ok(setting.scope, `${key} has a scope`);

@@ -176,6 +176,21 @@ function loadedAndPasses(id: string, report: TestReport): boolean {
   return tests.length > 0 && tests.every((t) => t.status === 'passed' || t.status === 'skipped');
 }
 
+/**
+ * Code that did not build is reported as errored entries that stand for the build, not for tests;
+ * once everything builds they are gone, and the build counts as fixed when tests ran and none of
+ * what the run reports failed to build.
+ */
+function builtAndRan(id: string, goal: RepairGoal, report: TestReport): boolean {
+  const baseline = goal.failing.find((t) => t.id === id);
+  return (
+    !!baseline?.buildError &&
+    report.tests.length > 0 &&
+    !report.tests.some((t) => t.buildError) &&
+    !report.tests.some((t) => t.id === id)
+  );
+}
+
 /** Runs the tests in a fresh clone of the base copy with `changes` written into it. */
 async function testChanges(task: RepairTask, changes: FileChange[], limits: TestRunLimits): Promise<TestReport> {
   const copy = await cloneSandbox(task.project.sandbox);
@@ -204,7 +219,9 @@ export function judgeReport(
     // A test missing from a run with results (or from a run that broke) counts as broken.
     return now === undefined ? report.tests.length > 0 || !!report.runError : now === 'failed' || now === 'errored';
   });
-  const focusPass = [...goal.focus].every((id) => status.get(id) === 'passed' || loadedAndPasses(id, report));
+  const focusPass = [...goal.focus].every(
+    (id) => status.get(id) === 'passed' || loadedAndPasses(id, report) || builtAndRan(id, goal, report),
+  );
   const anyFailing = report.tests.some((t) => isFailing(t) && !goal.flaky?.has(t.id));
   const fixed =
     !report.runError &&

@@ -123,6 +123,7 @@ export function buildErrors(lines: string[], root: string): TestCaseResult[] {
       id: where,
       name: `does not compile: ${where}`,
       status: 'errored',
+      buildError: true,
       message: lines[i]!.trim(),
       details: block.join('\n'),
       frames: frame?.inProject ? [frame] : [],

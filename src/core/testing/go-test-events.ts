@@ -214,6 +214,7 @@ function buildFailure(pkg: string, compiler: readonly string[], root: string): T
     message: `build failed: ${compiler[0] ?? pkg}`,
     details: compiler.join('\n'),
     frames,
+    buildError: true,
   };
   if (first) {
     result.file = first.file;

@@ -33,6 +33,11 @@ export interface TestCaseResult {
   actual?: string;
   frames: StackFrame[];
   durationMs?: number;
+  /**
+   * The entry stands for code that does not build (a crate or package the compiler rejected), not for
+   * a test: it is gone once the code builds.
+   */
+  buildError?: boolean;
 }
 
 export interface TestCounts {

@@ -23,11 +23,12 @@ describe('the repair loop on Cargo projects (real cargo)', function () {
     assert.deepEqual(await processesInSandboxes(), []);
   });
 
-  it('shows the model why a crate does not compile instead of ending with "no test results"', async () => {
+  it('shows the model why a crate does not compile, and takes a candidate that builds and passes as the fix', async () => {
     const { result, userPrompts } = await repairSample('cargo-compile-error', [reply('rust-area-compiles')], {
       maxTurns: 1,
     });
-    assert.notEqual(result.status, 'error', result.message);
+    assert.equal(result.status, 'fixed', result.message);
+    assert.deepEqual(result.after, { passed: 1, failed: 0 });
     assert.equal(userPrompts.length, 1);
     assert.match(userPrompts[0]!, /### src\/lib\.rs:3:24 \(errored\)\nMessage: error\[E0308\]: mismatched types\n/);
     assert.match(userPrompts[0]!, /expected `u32`, found `&str`/, "rustc's diagnostic");

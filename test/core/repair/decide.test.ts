@@ -168,6 +168,18 @@ describe('judgeReport (a candidate run against the goal)', () => {
     assert.equal(judgeReport(report({ 't/b.test.js > b': 'passed' }), loadGoal, false).fixed, false);
   });
 
+  it('takes code that did not build as fixed once it builds and the tests it then runs pass', () => {
+    const unbuilt = report({ 'src/lib.rs:3:24': 'errored' });
+    unbuilt.tests[0]!.buildError = true;
+    const buildGoal = repairGoal(unbuilt);
+    assert.equal(judgeReport(report({ 'src/lib.rs::tests::area': 'passed' }), buildGoal, false).fixed, true);
+    assert.equal(judgeReport(report({ 'src/lib.rs::tests::area': 'failed' }), buildGoal, false).fixed, false);
+    const stillBroken = report({ 'src/lib.rs:9:1': 'errored' });
+    stillBroken.tests[0]!.buildError = true;
+    assert.equal(judgeReport(stillBroken, buildGoal, false).fixed, false, 'another build error is no fix');
+    assert.equal(judgeReport(report({}), buildGoal, false).fixed, false, 'nothing ran');
+  });
+
   it('with focus tests, other failures that were failing already do not block the fix', () => {
     const focused = repairGoal(baseline, ['a']);
     assert.deepEqual(judgeReport(report({ a: 'passed', b: 'failed', c: 'passed' }), focused, true), {

@@ -12,6 +12,9 @@ export async function copyProject(name: string): Promise<{ root: string; remove:
   const root = path.join(parent, name);
   await cp(path.join(FIXTURE_PROJECTS, name), root, {
     recursive: true,
+    // Links stay as written: fs.cp would point node_modules/.bin's relative links at the fixture's own
+    // files, which a sandbox that hides the folder the repository sits in cannot reach.
+    verbatimSymlinks: true,
     filter: (src) => !/(__pycache__|\.pytest_cache)$/.test(src),
   });
   return { root, remove: () => rm(parent, { recursive: true, force: true }) };

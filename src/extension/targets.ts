@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { errorLine, findTestDefinitions, languageForFile } from '../core';
+import { errorLine, findTestDefinitions, type FrameworkAdapter, type LanguageId, languageForFile } from '../core';
 import type { FailureStore } from './failures';
 import { type ForeignItem, matchItem } from './logic/item-match';
 import { ITEM_PROBLEMS } from './logic/messages';
@@ -84,32 +84,20 @@ export class Targets {
    * tree-sitter finds at its range or under its label, run the way the engine runs this folder.
    */
   private async forForeignItem(item: vscode.TestItem): Promise<RepairTarget | Unresolved> {
-    const label = item.label;
-    const uri = fileOf(item);
-    if (!uri) return { problem: ITEM_PROBLEMS.noFile(label) };
-    const folder = vscode.workspace.getWorkspaceFolder(uri);
-    const rel = folder && relativePath(folder, uri);
-    if (!folder || !rel) return { problem: ITEM_PROBLEMS.outsideFolders(label) };
-    const lang = languageForFile(rel);
-    if (!lang) return { problem: ITEM_PROBLEMS.noLanguage(label, rel) };
-    let adapter;
-    try {
-      adapter = await frameworkOf(folder, readSettings(folder.uri));
-    } catch (error) {
-      return { problem: ITEM_PROBLEMS.noFramework(label, folder.name, errorLine(error)) };
-    }
-    if (!adapter.isTestFile(rel)) return { problem: ITEM_PROBLEMS.notTestFile(label, rel, adapter.id) };
+    const file = await testFileOf(item);
+    if (!('rel' in file)) return file;
+    const { folder, rel, uri } = file;
     let text: string;
     try {
       text = (await vscode.workspace.openTextDocument(uri)).getText();
     } catch (error) {
-      return { problem: ITEM_PROBLEMS.unreadable(label, rel, errorLine(error)) };
+      return { problem: ITEM_PROBLEMS.unreadable(item.label, rel, errorLine(error)) };
     }
-    const definitions = await findTestDefinitions(text, rel, lang).catch(() => []);
+    const definitions = await findTestDefinitions(text, rel, file.lang).catch(() => []);
     const match = matchItem(definitions, describeItem(item, uri), rel);
-    if (match.kind === 'none') return { problem: ITEM_PROBLEMS.notFound(label, rel) };
-    if (match.kind === 'file') return this.focused(folder, rel, label);
-    const testId = testIdFor(adapter.id, rel, match.definition.fullName) + (match.case ?? '');
+    if (match.kind === 'none') return { problem: ITEM_PROBLEMS.notFound(item.label, rel) };
+    if (match.kind === 'file') return this.focused(folder, rel, item.label);
+    const testId = testIdFor(file.adapter.id, rel, match.definition.fullName) + (match.case ?? '');
     return this.focused(folder, testId, match.definition.name);
   }
 
@@ -147,6 +135,43 @@ function isLensTarget(arg: unknown): arg is { uri: string; testId: string } {
     typeof (arg as { uri?: unknown }).uri === 'string' &&
     typeof (arg as { testId?: unknown }).testId === 'string'
   );
+}
+
+interface ItemFile {
+  folder: vscode.WorkspaceFolder;
+  uri: vscode.Uri;
+  rel: string;
+  lang: LanguageId;
+  adapter: FrameworkAdapter;
+}
+
+/**
+ * The test file of another controller's item, checked the way a repair will use it: in an open
+ * folder, in a language we parse, a test file of the framework the engine runs there. An item of the
+ * workspace folder itself stands for all of its failing tests, as the palette's Self-repair does.
+ */
+async function testFileOf(item: vscode.TestItem): Promise<ItemFile | RepairTarget | Unresolved> {
+  const label = item.label;
+  const uri = fileOf(item);
+  if (!uri) return { problem: ITEM_PROBLEMS.noFile(label) };
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (!folder) return { problem: ITEM_PROBLEMS.outsideFolders(label) };
+  if (folder.uri.toString() === uri.toString()) return { folder, label };
+  const rel = relativePath(folder, uri);
+  if (!rel) return { problem: ITEM_PROBLEMS.outsideFolders(label) };
+  const lang = languageForFile(rel);
+  if (!lang) {
+    const stat = await vscode.workspace.fs.stat(uri).then(undefined, () => undefined);
+    const isFolder = stat !== undefined && (stat.type & vscode.FileType.Directory) !== 0;
+    return { problem: isFolder ? ITEM_PROBLEMS.folderItem(label, rel) : ITEM_PROBLEMS.noLanguage(label, rel) };
+  }
+  try {
+    const adapter = await frameworkOf(folder, readSettings(folder.uri));
+    if (!adapter.isTestFile(rel)) return { problem: ITEM_PROBLEMS.notTestFile(label, rel, adapter.id) };
+    return { folder, uri, rel, lang, adapter };
+  } catch (error) {
+    return { problem: ITEM_PROBLEMS.noFramework(label, folder.name, errorLine(error)) };
+  }
 }
 
 /** The file an item stands for: its own URI, else the nearest item above it with one. */

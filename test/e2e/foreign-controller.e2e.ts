@@ -75,6 +75,18 @@ describe('"Self-repair" on a failed item of another extension\u2019s test contro
     await assertNoTreeOfOurs();
   });
 
+  it('"Self-repair" on its failed item of a file that is no test file says why, and asks the model nothing', async () => {
+    const { workbench } = session();
+    await workbench.expandTestItem(/^src\/cart\.js \(Failed\)$/);
+    const row = await workbench.waitForTestItem(/^total is documented \(Failed\)$/);
+    await row.click({ button: 'right' });
+    await workbench.chooseContextMenuItem('Self-repair');
+    await workbench.waitForNotification(
+      /Self-repair cannot repair "total is documented": src\/cart\.js is not a test file for node-test/,
+    );
+    assert.equal(server.requests.length, 0);
+  });
+
   it('right-click on its failed item \u2192 "Self-repair" repairs that test and opens the candidate', async () => {
     const { workbench } = session();
     const row = await workbench.waitForTestItem(new RegExp(`^${FAILING} \\(Failed\\)$`));

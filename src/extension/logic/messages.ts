@@ -22,6 +22,8 @@ export const ITEM_PROBLEMS = {
     `Self-repair cannot repair "${label}": ${file} cannot be read (${why}).`,
   noLanguage: (label: string, file: string) =>
     `Self-repair cannot repair "${label}": ${file} is in no language Self-repair reads (Python, JavaScript, TypeScript, Go, Rust).`,
+  folderItem: (label: string, folder: string) =>
+    `Self-repair repairs a test or a test file, not the folder ${folder}: use it on a failed test inside "${label}".`,
   noFramework: (label: string, folder: string, why: string) =>
     `Self-repair cannot repair "${label}": it recognizes no test framework in ${folder} (${why}).`,
   notTestFile: (label: string, file: string, framework: string) =>

@@ -97,7 +97,9 @@ export class Targets {
     const match = matchItem(definitions, describeItem(item, uri), rel);
     if (match.kind === 'none') return { problem: ITEM_PROBLEMS.notFound(item.label, rel) };
     if (match.kind === 'file') return this.focused(folder, rel, item.label);
-    const testId = testIdFor(file.adapter.id, rel, match.definition.fullName) + (match.case ?? '');
+    // Only pytest ids name a parametrized case (`test_add[1-2]`); other runners report it otherwise.
+    const testCase = file.adapter.id === 'pytest' ? (match.case ?? '') : '';
+    const testId = testIdFor(file.adapter.id, rel, match.definition.fullName) + testCase;
     return this.focused(folder, testId, match.definition.name);
   }
 

@@ -48,6 +48,24 @@ export const SWITCH_SETTINGS = {
   runtimeValues: { default: true },
 } as const satisfies Record<string, { default: boolean }>;
 
+/** Settings with a fixed set of values, the first being the default (package.json declares the same enum). */
+export const CHOICE_SETTINGS = {
+  /**
+   * Whether Self-repair's own Test Explorer tree shows a folder's tests: `auto` leaves it out when an
+   * installed extension already shows that framework's tests; `always`; `never`.
+   */
+  testExplorer: ['auto', 'always', 'never'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type ChoiceSettingName = keyof typeof CHOICE_SETTINGS;
+export type ChoiceOf<Name extends ChoiceSettingName> = (typeof CHOICE_SETTINGS)[Name][number];
+
+/** A value from hand-edited settings: one of the setting's values, else its default. */
+export function chooseSetting<Name extends ChoiceSettingName>(name: Name, value: unknown): ChoiceOf<Name> {
+  const values: readonly string[] = CHOICE_SETTINGS[name];
+  return (typeof value === 'string' && values.includes(value) ? value : values[0]) as ChoiceOf<Name>;
+}
+
 /**
  * The endpoint and model when neither a setting, an option nor an environment variable names one.
  * Base URLs of other OpenAI-compatible endpoints:

@@ -19,8 +19,8 @@ export function registerCommands({ runner, targets, review, keys, log }: Command
   const command = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, run);
   const repairTest = async (arg?: unknown, line?: unknown): Promise<void> => {
     const target = await targets.forTest(arg, line);
-    if (!target) {
-      void vscode.window.showInformationMessage(MESSAGES.noTestHere);
+    if (!target || 'problem' in target) {
+      void vscode.window.showInformationMessage(target?.problem ?? MESSAGES.noTestHere);
       return;
     }
     await runner.run(target);

@@ -24,6 +24,7 @@ export function readSettings(scope?: vscode.Uri): RepairSettings {
     tracing: config.get('tracing'),
     runtimeValues: config.get('runtimeValues'),
     modelTimeoutSeconds: config.get('modelTimeoutSeconds'),
+    testExplorer: config.get('testExplorer'),
   });
 }
 

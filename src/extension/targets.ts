@@ -1,12 +1,19 @@
 import * as vscode from 'vscode';
-import { findTestDefinitions, languageForFile } from '../core';
+import { errorLine, findTestDefinitions, type FrameworkAdapter, type LanguageId, languageForFile } from '../core';
 import type { FailureStore } from './failures';
+import { type ForeignItem, matchItem } from './logic/item-match';
+import { ITEM_PROBLEMS } from './logic/messages';
 import { belongsTo, definitionAt, testIdFor } from './logic/test-ids';
 import { frameworkOf } from './project-tests';
 import type { RepairTarget } from './repair-runner';
 import { readSettings } from './settings';
 import type { SelfRepairTests } from './test-controller';
 import { activeFolder, relativePath } from './workspace';
+
+/** Why a command's argument names nothing Self-repair can repair, in one line for the user. */
+export interface Unresolved {
+  problem: string;
+}
 
 /**
  * Turns what a command was invoked with into what to repair. `selfRepair.repairTest` is called by
@@ -20,7 +27,7 @@ export class Targets {
     private readonly failures: FailureStore,
   ) {}
 
-  async forTest(arg?: unknown, line?: unknown): Promise<RepairTarget | undefined> {
+  async forTest(arg?: unknown, line?: unknown): Promise<RepairTarget | Unresolved | undefined> {
     const item = testItemOf(arg);
     if (item) return this.forItem(item);
     if (isLensTarget(arg)) {
@@ -65,11 +72,35 @@ export class Targets {
     return definition && this.focused(folder, testIdFor(adapter.id, rel, definition.fullName), definition.name);
   }
 
-  private forItem(item: vscode.TestItem): RepairTarget | undefined {
+  private async forItem(item: vscode.TestItem): Promise<RepairTarget | Unresolved> {
     const data = this.tests.itemData(item);
-    if (!data) return undefined;
     // A file item: its failing tests, as far as the last run knows them.
-    return this.focused(data.folder, data.testId ?? data.file, item.label);
+    if (data) return this.focused(data.folder, data.testId ?? data.file, item.label);
+    return this.forForeignItem(item);
+  }
+
+  /**
+   * An item of another extension's controller (Python, Vitest, Jest...): its file, then the test
+   * tree-sitter finds at its range or under its label, run the way the engine runs this folder.
+   */
+  private async forForeignItem(item: vscode.TestItem): Promise<RepairTarget | Unresolved> {
+    const file = await testFileOf(item);
+    if (!('rel' in file)) return file;
+    const { folder, rel, uri } = file;
+    let text: string;
+    try {
+      text = (await vscode.workspace.openTextDocument(uri)).getText();
+    } catch (error) {
+      return { problem: ITEM_PROBLEMS.unreadable(item.label, rel, errorLine(error)) };
+    }
+    const definitions = await findTestDefinitions(text, rel, file.lang).catch(() => []);
+    const match = matchItem(definitions, describeItem(item, uri), rel);
+    if (match.kind === 'none') return { problem: ITEM_PROBLEMS.notFound(item.label, rel) };
+    if (match.kind === 'file') return this.focused(folder, rel, item.label);
+    // Only pytest ids name a parametrized case (`test_add[1-2]`); other runners report it otherwise.
+    const testCase = file.adapter.id === 'pytest' ? (match.case ?? '') : '';
+    const testId = testIdFor(file.adapter.id, rel, match.definition.fullName) + testCase;
+    return this.focused(folder, testId, match.definition.name);
   }
 
   private async forId(id: string): Promise<RepairTarget | undefined> {
@@ -106,4 +137,58 @@ function isLensTarget(arg: unknown): arg is { uri: string; testId: string } {
     typeof (arg as { uri?: unknown }).uri === 'string' &&
     typeof (arg as { testId?: unknown }).testId === 'string'
   );
+}
+
+interface ItemFile {
+  folder: vscode.WorkspaceFolder;
+  uri: vscode.Uri;
+  rel: string;
+  lang: LanguageId;
+  adapter: FrameworkAdapter;
+}
+
+/**
+ * The test file of another controller's item, checked the way a repair will use it: in an open
+ * folder, in a language we parse, a test file of the framework the engine runs there. An item of the
+ * workspace folder itself stands for all of its failing tests, as the palette's Self-repair does.
+ */
+async function testFileOf(item: vscode.TestItem): Promise<ItemFile | RepairTarget | Unresolved> {
+  const label = item.label;
+  const uri = fileOf(item);
+  if (!uri) return { problem: ITEM_PROBLEMS.noFile(label) };
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (!folder) return { problem: ITEM_PROBLEMS.outsideFolders(label) };
+  if (folder.uri.toString() === uri.toString()) return { folder, label };
+  const rel = relativePath(folder, uri);
+  if (!rel) return { problem: ITEM_PROBLEMS.outsideFolders(label) };
+  const lang = languageForFile(rel);
+  if (!lang) {
+    const stat = await vscode.workspace.fs.stat(uri).then(undefined, () => undefined);
+    const isFolder = stat !== undefined && (stat.type & vscode.FileType.Directory) !== 0;
+    return { problem: isFolder ? ITEM_PROBLEMS.folderItem(label, rel) : ITEM_PROBLEMS.noLanguage(label, rel) };
+  }
+  try {
+    const adapter = await frameworkOf(folder, readSettings(folder.uri));
+    if (!adapter.isTestFile(rel)) return { problem: ITEM_PROBLEMS.notTestFile(label, rel, adapter.id) };
+    return { folder, uri, rel, lang, adapter };
+  } catch (error) {
+    return { problem: ITEM_PROBLEMS.noFramework(label, folder.name, errorLine(error)) };
+  }
+}
+
+/** The file an item stands for: its own URI, else the nearest item above it with one. */
+function fileOf(item: vscode.TestItem): vscode.Uri | undefined {
+  for (let at: vscode.TestItem | undefined = item; at; at = at.parent) if (at.uri) return at.uri;
+  return undefined;
+}
+
+function describeItem(item: vscode.TestItem, uri: vscode.Uri): ForeignItem {
+  const parentLabels: string[] = [];
+  for (let at = item.parent; at; at = at.parent) parentLabels.unshift(at.label);
+  return {
+    label: item.label,
+    line: item.uri && item.range ? item.range.start.line : undefined,
+    parentLabels,
+    parentIsSameFile: item.parent?.uri?.toString() === uri.toString(),
+  };
 }

@@ -10,13 +10,15 @@ import { TestFileParser } from './test-explorer/parse';
 import { TestReports } from './test-explorer/reports';
 import { TestRuns } from './test-explorer/runs';
 import { TestTree, type ItemData } from './test-explorer/tree';
+import { TreeVisibility } from './test-explorer/visibility';
 
 export type { ItemData } from './test-explorer/tree';
 
 /**
  * The Test Explorer side: pytest and node --test tests found by tree-sitter in the files the
- * framework adapters call test files, run through the engine in a sandboxed copy. Its jobs live in
- * test-explorer/: discovery and watching, parsing, runs, reports onto items, look-ups.
+ * framework adapters call test files, run through the engine in a sandboxed copy. A folder whose
+ * tests another installed extension already shows is left to it (`selfRepair.testExplorer`). Its
+ * jobs live in test-explorer/: discovery and watching, parsing, runs, reports onto items, look-ups.
  */
 export class SelfRepairTests extends Disposable {
   readonly controller: vscode.TestController;
@@ -29,7 +31,7 @@ export class SelfRepairTests extends Disposable {
     this.controller = this._register(vscode.tests.createTestController(CONTROLLER_ID, 'Self-repair'));
     const tree = new TestTree(this.controller);
     const parser = new TestFileParser(tree);
-    this.discovery = this._register(new TestDiscovery(tree, parser));
+    this.discovery = this._register(new TestDiscovery(tree, parser, new TreeVisibility(log)));
     this.reports = new TestReports(tree, parser);
     this.lookups = new TestLookups(tree, this.discovery, parser);
     const runs = new TestRuns(tree, this.discovery, parser, this.reports, failures, log);
@@ -63,6 +65,8 @@ export class SelfRepairTests extends Disposable {
   /** A repair's own test runs (its baseline) shown in the Test Explorer like any run. */
   async showReport(folder: vscode.WorkspaceFolder, report: TestReport, name: string): Promise<void> {
     await this.discovery.discover();
+    // A folder another extension shows the tests of (or `never`): no second tree, no empty run.
+    if (!(await this.discovery.showsFolder(folder))) return;
     const run = this.controller.createTestRun(new vscode.TestRunRequest(), name, false);
     try {
       await this.reports.report(run, folder, report);

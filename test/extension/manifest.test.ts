@@ -3,7 +3,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CANDIDATE_SCHEME, CONTEXT_KEYS, CONTROLLER_ID, FAILURE_MESSAGE_CONTEXT } from '../../src/extension/logic/ids';
-import { DEFAULT_BASE_URL, DEFAULT_MODEL, SETTING_LIMITS, SWITCH_SETTINGS } from '../../src/core/settings';
+import {
+  CHOICE_SETTINGS,
+  DEFAULT_BASE_URL,
+  DEFAULT_MODEL,
+  SETTING_LIMITS,
+  SWITCH_SETTINGS,
+} from '../../src/core/settings';
 import { normalizeSettings } from '../../src/extension/logic/settings';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -27,6 +33,8 @@ interface Setting {
   description?: string;
   minimum?: number;
   maximum?: number;
+  enum?: string[];
+  enumDescriptions?: string[];
 }
 interface Manifest {
   engines: { vscode: string };
@@ -102,15 +110,22 @@ describe('package.json: what the extension contributes', () => {
     }
   });
 
-  it('offers Self-repair on failed test items and on failure messages', () => {
+  it('offers Self-repair on failed test items of any controller and on failure messages', () => {
     const items = menus['testing/item/context']!;
     assert.ok(items.some((m) => m.group === 'inline'));
     for (const item of items) {
       assert.equal(item.command, 'selfRepair.repairFailedTest');
-      assert.ok(item.when!.includes(`controllerId == ${CONTROLLER_ID} && testResultState == failed`), item.when);
+      assert.equal(item.when, 'testResultState == failed || testResultState == errored');
+      // Another extension's items (Python, Vitest, Jest...) get the action too.
+      assert.ok(!item.when.includes('controllerId'), item.when);
+      assert.ok(!item.when.includes(CONTROLLER_ID), item.when);
     }
     assert.deepEqual(menus['testing/message/content'], [
       { command: 'selfRepair.repairFailedTest', when: `testMessage == ${FAILURE_MESSAGE_CONTEXT}` },
+    ]);
+    // Any controller's failure message, in the results tree's context menu.
+    assert.deepEqual(menus['testing/message/context'], [
+      { command: 'selfRepair.repairFailedTest', group: 'selfRepair@1' },
     ]);
     assert.equal(byId.get('selfRepair.repairFailedTest')?.title, 'Self-repair');
   });
@@ -139,6 +154,7 @@ describe('package.json: what the extension contributes', () => {
       'selfRepair.sandbox',
       'selfRepair.sandbox.network',
       'selfRepair.testCommand',
+      'selfRepair.testExplorer',
       'selfRepair.timeoutSeconds',
       'selfRepair.tracing',
     ]);
@@ -177,6 +193,7 @@ describe('package.json: what the extension contributes', () => {
       tracing: true,
       runtimeValues: true,
       modelTimeoutMs: 30_000,
+      testExplorer: 'auto',
     });
   });
 
@@ -200,6 +217,14 @@ describe('package.json: what the extension contributes', () => {
     for (const [name, { default: value }] of Object.entries(SWITCH_SETTINGS)) {
       const setting = properties[`selfRepair.${name}`];
       assert.deepEqual([setting?.type, setting?.default], ['boolean', value], `selfRepair.${name} in package.json`);
+    }
+    for (const [name, values] of Object.entries(CHOICE_SETTINGS)) {
+      const setting = properties[`selfRepair.${name}`];
+      assert.deepEqual(
+        [setting?.type, setting?.enum, setting?.default, setting?.enumDescriptions?.length],
+        ['string', [...values], values[0], values.length],
+        `selfRepair.${name} in package.json`,
+      );
     }
     // Empty means "the default", which the descriptions name.
     assert.ok(properties['selfRepair.baseUrl']!.markdownDescription!.includes(`else \`${DEFAULT_BASE_URL}\``));
@@ -276,6 +301,7 @@ describe('the extension\u2019s pure logic', () => {
       flakyCheck: 'no',
       tracing: 'off',
       runtimeValues: false,
+      testExplorer: 'Never',
     });
     assert.deepEqual(odd, {
       baseUrl: undefined,
@@ -296,7 +322,9 @@ describe('the extension\u2019s pure logic', () => {
       tracing: true,
       runtimeValues: false,
       modelTimeoutMs: 1000,
+      testExplorer: 'auto',
     });
+    assert.equal(normalizeSettings({ testExplorer: 'never' }).testExplorer, 'never');
     assert.deepEqual(normalizeSettings({ env: 'DATABASE_URL' }).envWarnings, [
       'selfRepair.env must be a list of variable names',
     ]);

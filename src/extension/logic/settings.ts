@@ -1,4 +1,4 @@
-import { checkPassedEnv, clampSetting, SWITCH_SETTINGS } from '../../core';
+import { checkPassedEnv, type ChoiceOf, chooseSetting, clampSetting, SWITCH_SETTINGS } from '../../core';
 
 /** The `selfRepair.*` settings, checked and in the units the engine takes. */
 export interface RepairSettings {
@@ -28,6 +28,8 @@ export interface RepairSettings {
   runtimeValues: boolean;
   /** How long the model endpoint may stay silent. */
   modelTimeoutMs: number;
+  /** Whether our Test Explorer tree shows this folder's tests (`auto`: unless another extension does). */
+  testExplorer: ChoiceOf<'testExplorer'>;
 }
 
 export interface RawSettings {
@@ -45,6 +47,7 @@ export interface RawSettings {
   tracing?: unknown;
   runtimeValues?: unknown;
   modelTimeoutSeconds?: unknown;
+  testExplorer?: unknown;
 }
 
 /** Values as the settings hold them (hand-edited JSON may hold anything) → what a repair runs with. */
@@ -64,6 +67,7 @@ export function normalizeSettings(raw: RawSettings): RepairSettings {
     tracing: typeof raw.tracing === 'boolean' ? raw.tracing : SWITCH_SETTINGS.tracing.default,
     runtimeValues: typeof raw.runtimeValues === 'boolean' ? raw.runtimeValues : SWITCH_SETTINGS.runtimeValues.default,
     modelTimeoutMs: clampSetting('modelTimeoutSeconds', raw.modelTimeoutSeconds) * 1000,
+    testExplorer: chooseSetting('testExplorer', raw.testExplorer),
   };
 }
 

@@ -7,6 +7,7 @@ import { relativePath } from '../workspace';
 import { EXCLUDE_GLOB, SOURCE_GLOB } from './globs';
 import type { TestFileParser } from './parse';
 import type { TestTree } from './tree';
+import type { TreeVisibility } from './visibility';
 import { TestFileWatcher } from './watching';
 
 /**
@@ -21,6 +22,7 @@ export class TestDiscovery extends Disposable {
   constructor(
     private readonly tree: TestTree,
     private readonly parser: TestFileParser,
+    private readonly visibility: TreeVisibility,
   ) {
     super();
   }
@@ -35,7 +37,7 @@ export class TestDiscovery extends Disposable {
   private async discoverNow(): Promise<void> {
     const seen = new Set<string>();
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      const adapter = await adapterFor(folder);
+      const adapter = await this.shownAdapter(folder);
       if (!adapter) continue;
       const uris = await vscode.workspace.findFiles(
         new vscode.RelativePattern(folder, SOURCE_GLOB),
@@ -53,10 +55,21 @@ export class TestDiscovery extends Disposable {
   async fileChanged(uri: vscode.Uri): Promise<void> {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     if (!folder) return;
-    const adapter = await adapterFor(folder);
+    const adapter = await this.shownAdapter(folder);
     const item = adapter && this.fileItem(folder, adapter, uri);
     // Only files someone has looked into are parsed again; the rest stay lazy.
     if (item && item.children.size > 0) await this.parser.resolveFile(item);
+  }
+
+  /** Whether our tree shows this folder's tests (`selfRepair.testExplorer`). */
+  async showsFolder(folder: vscode.WorkspaceFolder): Promise<boolean> {
+    return (await this.shownAdapter(folder)) !== undefined;
+  }
+
+  /** The folder's framework, when it has one and our tree shows the folder's tests. */
+  private async shownAdapter(folder: vscode.WorkspaceFolder): Promise<FrameworkAdapter | undefined> {
+    const adapter = await adapterFor(folder);
+    return adapter && this.visibility.shows(folder, adapter) ? adapter : undefined;
   }
 
   /** The file's item, made when the adapter calls it a test file of a language it runs. */

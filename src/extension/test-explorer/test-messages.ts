@@ -1,4 +1,3 @@
-import path from 'node:path';
 import * as vscode from 'vscode';
 import type { StackFrame, TestCaseResult } from '../../core';
 import { FAILURE_MESSAGE_CONTEXT } from '../logic/ids';
@@ -24,24 +23,22 @@ export function failureMessages(
   const frame = result.frames.find((f) => f.inProject && f.file === result.file);
   if (frame) message.location = new vscode.Location(fileUri(folder, frame.file), framePosition(frame));
   else if (item.uri && item.range) message.location = new vscode.Location(item.uri, item.range.start);
-  // TestMessageStackFrame arrived in VS Code 1.93; on older versions the trace stays in the message text.
+  // TestMessageStackFrame arrived in VS Code 1.93 (engines allows 1.90): feature-detected, and on
+  // older versions the trace stays in the message text. Frames of the project only: the runner's
+  // and the standard library's say nothing about what to fix.
   const StackFrame = (vscode as unknown as { TestMessageStackFrame?: StackFrameConstructor }).TestMessageStackFrame;
-  if (StackFrame && result.frames.length) {
-    (message as { stackTrace?: unknown[] }).stackTrace = result.frames.map((f) => stackFrame(StackFrame, folder, f));
+  const frames = result.frames.filter((f) => f.inProject);
+  if (StackFrame && frames.length) {
+    (message as { stackTrace?: unknown[] }).stackTrace = frames.map((f) => stackFrame(StackFrame, folder, f));
   }
   return [message];
 }
 
 function stackFrame(Ctor: StackFrameConstructor, folder: vscode.WorkspaceFolder, frame: StackFrame): unknown {
-  const uri = frame.inProject
-    ? fileUri(folder, frame.file)
-    : path.isAbsolute(frame.file)
-      ? vscode.Uri.file(frame.file)
-      : undefined;
   const label = frame.functionName
     ? `${frame.functionName} (${frame.file}:${frame.line})`
     : `${frame.file}:${frame.line}`;
-  return new Ctor(label, uri, uri ? framePosition(frame) : undefined);
+  return new Ctor(label, fileUri(folder, frame.file), framePosition(frame));
 }
 
 function framePosition(frame: StackFrame): vscode.Position {

@@ -10,7 +10,8 @@ const EDIT_PAUSE_MS = 300;
 
 /**
  * Keeps the items in step with the workspace: files created, saved and deleted, test files being
- * edited, folders added or removed, and a changed test command (which can change the framework).
+ * edited, folders added or removed, a changed test command (which can change the framework), and
+ * what decides which folders the tree shows (the setting, the other test extensions installed).
  */
 export class TestFileWatcher extends Disposable {
   private readonly pendingParse = new Map<string, NodeJS.Timeout>();
@@ -29,9 +30,13 @@ export class TestFileWatcher extends Disposable {
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.discovery.discover(true)));
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('selfRepair.testCommand')) void this.discovery.discover(true);
+        if (e.affectsConfiguration('selfRepair.testCommand') || e.affectsConfiguration('selfRepair.testExplorer')) {
+          void this.discovery.discover(true);
+        }
       }),
     );
+    // An extension that shows the same tests was installed or removed (`selfRepair.testExplorer: auto`).
+    this._register(vscode.extensions.onDidChange(() => void this.discovery.discover(true)));
     this._register({ dispose: () => this.pendingParse.forEach((timer) => clearTimeout(timer)) });
   }
 

@@ -10,7 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CODE_SERVER_ENTRY, NODE24 } from './paths';
+import { CODE_SERVER_ENTRY, NODE24, REPO_ROOT } from './paths';
 
 export interface CodeServerOptions {
   /** The .vsix to install (normally VSIX_PATH). */
@@ -27,6 +27,11 @@ export interface CodeServerOptions {
   trusted?: boolean;
   /** Extra environment for code-server and so for the extension host and what it spawns. */
   env?: Record<string, string>;
+  /**
+   * Folders of further extensions to install next to `vsix` (plain JavaScript, nothing to build,
+   * e.g. test/e2e/fixtures/foreign-controller): each is packed with vsce first.
+   */
+  extensions?: string[];
 }
 
 export interface CodeServer {
@@ -98,16 +103,23 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   await writeFile(configFile, 'auth: none\ncert: false\n');
 
   const common = ['--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+  let installing = options.vsix;
   try {
-    await execFileAsync(NODE24, [CODE_SERVER_ENTRY, ...common, '--install-extension', options.vsix], {
-      env,
-      cwd: root,
-      timeout: STARTUP_TIMEOUT_MS,
-    });
+    const vsixes = [options.vsix];
+    for (const folder of options.extensions ?? []) {
+      installing = folder;
+      vsixes.push(await packExtension(folder, root));
+    }
+    installing = vsixes.join(', ');
+    await execFileAsync(
+      NODE24,
+      [CODE_SERVER_ENTRY, ...common, ...vsixes.flatMap((vsix) => ['--install-extension', vsix])],
+      { env, cwd: root, timeout: STARTUP_TIMEOUT_MS },
+    );
   } catch (error) {
     await rm(root, { recursive: true, force: true });
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    throw new Error(`installing ${options.vsix} into code-server failed: ${(stderr || stdout).trim()}`, {
+    throw new Error(`installing ${installing} into code-server failed: ${(stderr || stdout).trim()}`, {
       cause: error,
     });
   }
@@ -181,6 +193,15 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
 export async function codeServerVersion(): Promise<string> {
   const { stdout } = await execFileAsync(NODE24, [CODE_SERVER_ENTRY, '--version']);
   return stdout.trim();
+}
+
+/** Packs an extension folder into `<dir>/<folder name>.vsix` with the project's vsce; returns that path. */
+async function packExtension(folder: string, dir: string): Promise<string> {
+  const out = path.join(dir, `${path.basename(folder)}.vsix`);
+  const vsce = path.join(REPO_ROOT, 'node_modules', '.bin', 'vsce');
+  const flags = ['--no-dependencies', '--allow-missing-repository', '--skip-license'];
+  await execFileAsync(vsce, ['package', ...flags, '--out', out], { cwd: folder, timeout: STARTUP_TIMEOUT_MS });
+  return out;
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -22,6 +22,8 @@ export interface SessionOptions {
    */
   userSettings?: Record<string, unknown> | (() => Record<string, unknown>);
   env?: Record<string, string>;
+  /** Folders of further extensions installed next to Self-repair (see CodeServerOptions.extensions). */
+  extensions?: string[];
 }
 
 export interface Session {
@@ -44,6 +46,7 @@ export function useSession(options: SessionOptions): () => Session {
       trusted: options.trusted,
       userSettings: typeof options.userSettings === 'function' ? options.userSettings() : options.userSettings,
       env: options.env,
+      extensions: options.extensions,
     });
     try {
       current = { server, workbench: await Workbench.open(server.url), workspace: copy.root };

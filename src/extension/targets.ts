@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { findTestDefinitions, languageForFile } from '../core';
 import type { FailureStore } from './failures';
 import { belongsTo, definitionAt, testIdFor } from './logic/test-ids';
-import { frameworkOf } from './project-tests';
+import { toProjectPath } from './logic/project-paths';
+import { frameworkOf, projectOf } from './project-tests';
 import type { RepairTarget } from './repair-runner';
 import { readSettings } from './settings';
 import type { SelfRepairTests } from './test-controller';
@@ -24,8 +25,11 @@ export class Targets {
     const item = testItemOf(arg);
     if (item) return this.forItem(item);
     if (isLensTarget(arg)) {
-      const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(arg.uri));
-      return folder && this.focused(folder, arg.testId);
+      const uri = vscode.Uri.parse(arg.uri);
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
+      if (!folder) return undefined;
+      const project = await projectOf(folder, uri, readSettings(folder.uri));
+      return this.focused(folder, arg.testId, undefined, project.root);
     }
     if (typeof arg === 'string' && arg.trim()) return this.forId(arg.trim());
     if (arg instanceof vscode.Uri) {
@@ -45,7 +49,10 @@ export class Targets {
       if (!passing) return atCursor;
     }
     const folder = await activeFolder();
-    return folder && { folder };
+    if (!folder) return undefined;
+    // The active file's project, in a folder that holds several.
+    const project = await projectOf(folder, vscode.window.activeTextEditor?.document.uri, readSettings(folder.uri));
+    return { folder, projectRoot: project.root };
   }
 
   async underCursor(): Promise<RepairTarget | undefined> {
@@ -58,11 +65,14 @@ export class Targets {
     const rel = folder && relativePath(folder, document.uri);
     const lang = rel && languageForFile(rel);
     if (!folder || !rel || !lang) return undefined;
-    const adapter = await frameworkOf(folder, readSettings(folder.uri)).catch(() => undefined);
-    if (!adapter?.isTestFile(rel)) return undefined;
+    const settings = readSettings(folder.uri);
+    const project = await projectOf(folder, document.uri, settings);
+    const adapter = await frameworkOf(project, settings).catch(() => undefined);
+    if (!adapter?.isTestFile(toProjectPath(project.place, rel))) return undefined;
     const definitions = await findTestDefinitions(document.getText(), rel, lang).catch(() => []);
     const definition = definitionAt(definitions, line + 1);
-    return definition && this.focused(folder, testIdFor(adapter.id, rel, definition.fullName), definition.name);
+    if (!definition) return undefined;
+    return this.focused(folder, testIdFor(adapter.id, rel, definition.fullName), definition.name, project.root);
   }
 
   private forItem(item: vscode.TestItem): RepairTarget | undefined {
@@ -82,12 +92,13 @@ export class Targets {
 
   /**
    * The focus handed to the engine: the failing ids the last run reported for this test (its
-   * parametrized cases, the tests of a suite or file), else the id itself.
+   * parametrized cases, the tests of a suite or file), else the id itself. Ids are the folder's; the
+   * runner makes them the project's.
    */
-  private focused(folder: vscode.WorkspaceFolder, testId: string, label?: string): RepairTarget {
+  private focused(folder: vscode.WorkspaceFolder, testId: string, label?: string, projectRoot?: string): RepairTarget {
     const known = this.failures.inFolder(folder)?.failures ?? [];
     const inside = known.filter((f) => belongsTo(f.id, testId) || f.file === testId).map((f) => f.id);
-    return { folder, focusTests: inside.length ? inside : [testId], label: label ?? testId };
+    return { folder, projectRoot, focusTests: inside.length ? inside : [testId], label: label ?? testId };
   }
 }
 

@@ -1,6 +1,13 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { chooseFramework, findProjectRoot, type FrameworkAdapter, runTestsOnce, type TestRunOnce } from '../core';
+import {
+  chooseFramework,
+  findProjectRoot,
+  type FrameworkAdapter,
+  listProjectRoots,
+  runTestsOnce,
+  type TestRunOnce,
+} from '../core';
 import { placeInFolder } from './logic/project-paths';
 import type { RepairSettings } from './logic/settings';
 
@@ -32,6 +39,32 @@ export async function projectOf(
   const found = await findProjectRoot(uri.fsPath, folder.uri.fsPath).catch(() => undefined);
   const place = found && placeInFolder(folder.uri.fsPath, found.root);
   return found && place !== undefined ? { folder, root: found.root, place } : wholeFolder(folder);
+}
+
+/**
+ * The file's project; when that is merely the folder and the folder has no framework of its own but
+ * projects below it (the top of a monorepo), the one the user picks, or undefined when they pick none.
+ */
+export async function projectOrPick(
+  folder: vscode.WorkspaceFolder,
+  uri: vscode.Uri | undefined,
+  settings: RepairSettings,
+): Promise<FolderProject | undefined> {
+  const project = await projectOf(folder, uri, settings);
+  if (project.place || settings.testCommand) return project;
+  if (await frameworkOf(project, settings).then(Boolean, () => false)) return project;
+  const below = await listProjectRoots(folder.uri.fsPath);
+  // Nothing to pick from: the repair says that no framework was recognized.
+  if (!below.length) return project;
+  const items = below.map((found) => ({
+    label: placeInFolder(folder.uri.fsPath, found.root) || folder.name,
+    description: found.adapter.label,
+    root: found.root,
+  }));
+  const picked = await vscode.window.showQuickPick(items, {
+    placeHolder: `${folder.name} has no test framework of its own: which project should Self-repair work on?`,
+  });
+  return picked && { folder, root: picked.root, place: placeInFolder(folder.uri.fsPath, picked.root) ?? '' };
 }
 
 /**

@@ -3,7 +3,7 @@ import { findTestDefinitions, languageForFile } from '../core';
 import type { FailureStore } from './failures';
 import { belongsTo, definitionAt, testIdFor } from './logic/test-ids';
 import { toProjectPath } from './logic/project-paths';
-import { frameworkOf, projectOf } from './project-tests';
+import { frameworkOf, projectOf, projectOrPick } from './project-tests';
 import type { RepairTarget } from './repair-runner';
 import { readSettings } from './settings';
 import type { SelfRepairTests } from './test-controller';
@@ -50,9 +50,10 @@ export class Targets {
     }
     const folder = await activeFolder();
     if (!folder) return undefined;
-    // The active file's project, in a folder that holds several.
-    const project = await projectOf(folder, vscode.window.activeTextEditor?.document.uri, readSettings(folder.uri));
-    return { folder, projectRoot: project.root };
+    // The active file's project, in a folder that holds several; the user's pick when that says nothing.
+    const settings = readSettings(folder.uri);
+    const project = await projectOrPick(folder, vscode.window.activeTextEditor?.document.uri, settings);
+    return project && { folder, projectRoot: project.root };
   }
 
   async underCursor(): Promise<RepairTarget | undefined> {

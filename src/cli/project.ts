@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { findProjectRoot, listProjectRoots, selectAdapter, SelfRepairError } from '../core';
 
@@ -33,7 +34,7 @@ export async function chooseProject(
   if (isDir === undefined) throw new SelfRepairError('no-project', `project folder not found: ${target}`);
   const folder = isDir ? target : path.dirname(target);
   if (testCommand?.trim() && isDir) return { root: target };
-  const found = await findProjectRoot(target, repositoryTop(folder));
+  const found = await findProjectRoot(target, searchBoundary(folder));
   if (found) {
     const note = found.root === target ? undefined : `project: ${shown(cwd, found.root)} (${found.adapter.label})`;
     return { root: found.root, note };
@@ -48,11 +49,17 @@ export async function chooseProject(
   );
 }
 
-/** The top of the git work tree holding `dir`, else the filesystem root: the search never climbs out of a repository. */
-function repositoryTop(dir: string): string {
+/**
+ * How far up the search may go: the top of the git work tree holding `dir`; outside one, the folder
+ * just below the home or temporary folder (a stray package.json there belongs to no project), else
+ * the filesystem root.
+ */
+function searchBoundary(dir: string): string {
+  const stops = new Set([os.homedir(), os.tmpdir()].map((stop) => path.resolve(stop)));
   for (let current = dir; ; current = path.dirname(current)) {
     if (existsSync(path.join(current, '.git'))) return current;
-    if (path.dirname(current) === current) return current;
+    const parent = path.dirname(current);
+    if (parent === current || stops.has(parent)) return current;
   }
 }
 

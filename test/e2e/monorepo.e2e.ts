@@ -65,6 +65,9 @@ describe('a monorepo folder: each test runs in its own project (monorepo-mixed)'
     const { workbench } = session();
     await workbench.openFile('py/stats/core.py');
     await workbench.runCommand('Self-repair');
+    // Each stage waits on its own: the tests before the repair, the model's turn, the verification.
+    await waitUntil(async () => server.requests.length === 1, 'the model server to receive turn 1');
+    await workbench.waitForStatusBarItem(/Self-repair: fixed/);
     await workbench.activeTab(/Self-repair candidate/).waitFor();
     const title = await workbench.activeTab(/Self-repair candidate/).innerText();
     assert.match(title, /core\.py ↔ Self-repair candidate 1\/1 \(4\/4 tests pass\)/);

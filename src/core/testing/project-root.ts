@@ -69,7 +69,7 @@ export async function listProjectRoots(boundary: string): Promise<ProjectRoot[]>
 }
 
 /** True when `dir` is `top` or lies below it. */
-export function isInside(dir: string, top: string): boolean {
+function isInside(dir: string, top: string): boolean {
   const rel = path.relative(top, dir);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

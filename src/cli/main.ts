@@ -1,6 +1,4 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import path from 'node:path';
-import { stat } from 'node:fs/promises';
 import {
   DEFAULT_BASE_URL,
   checkPassedEnv,
@@ -22,12 +20,12 @@ import {
   resolveModelConfig,
   type SandboxMode,
   selectIsolation,
-  SelfRepairError,
   SETTING_LIMITS,
   type WholeNumberSettingName,
   writeChanges,
 } from '../core';
 import { progressPrinter } from './progress';
+import { chooseProject } from './project';
 import { abortOnSignals } from './signals';
 
 export const EXIT = { fixed: 0, unfixed: 1, usage: 2, cancelled: 130 } as const;
@@ -141,16 +139,6 @@ function failedBeforeStart(message: string): JsonFields {
   };
 }
 
-async function projectFolder(cwd: string, dir: string | undefined): Promise<string> {
-  const projectRoot = path.resolve(cwd, dir ?? '.');
-  const isDir = await stat(projectRoot).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-  if (!isDir) throw new SelfRepairError('no-project', `project folder not found: ${projectRoot}`);
-  return projectRoot;
-}
-
 /**
  * Runs `work` with SIGINT, SIGTERM and SIGHUP turned into a cancel: the loop stops and cleans up its runs
  * and copies. Also returns the conventional exit status of the signal received, if any.
@@ -228,7 +216,8 @@ function exitCode(result: RepairResult, applyError: string | undefined, signalSt
 }
 
 async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO): Promise<number> {
-  const projectRoot = await projectFolder(io.cwd, dir);
+  const project = await chooseProject(io.cwd, dir, flags.test);
+  const projectRoot = project.root;
   const config = resolveModelConfig({ baseUrl: flags.baseUrl, model: flags.model, env: io.env });
   const model = new OpenAIModelClient(config, { timeoutMs: flags.modelTimeout * 1000 });
   forgetModelKeys(io.env);
@@ -240,6 +229,7 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
     projectRoot,
     passEnv: passEnv.names,
   });
+  if (!flags.quiet && project.note) io.stderr(`${project.note}\n`);
   if (!flags.quiet) io.stderr(`isolation: ${isolation.kind}${isolation.reason ? ` (${isolation.reason})` : ''}\n`);
   const onEvent: ((event: RepairEvent) => void) | undefined = flags.quiet
     ? undefined
@@ -305,7 +295,11 @@ function repairCommand(program: Command): Command {
   const command = program
     .command('repair')
     .description('run the tests, repair the failing ones, print (or --apply) the verified patch')
-    .argument('[dir]', 'project folder', '.')
+    .argument(
+      '[path]',
+      'project folder, a folder inside one, or a test file: the tests run in the nearest folder above it with a test framework configuration',
+      '.',
+    )
     .option('-t, --test <command>', 'shell command that runs the tests (detected when omitted)')
     .option('-m, --model <id>', `model id (env SELF_REPAIR_MODEL, default ${DEFAULT_MODEL})`)
     .option('--base-url <url>', `OpenAI-compatible endpoint (env SELF_REPAIR_BASE_URL, default ${DEFAULT_BASE_URL})`);

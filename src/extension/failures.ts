@@ -1,15 +1,19 @@
 import * as vscode from 'vscode';
 import { isFailing, type TestReport } from '../core';
 import { Disposable } from './disposable';
+import { reportForFolder, toFolderPath } from './logic/project-paths';
 import { failureReason } from './logic/reason';
+import type { FolderProject } from './project-tests';
 import { relativePath } from './workspace';
 
 export interface KnownFailure {
-  /** The engine's test id, e.g. `tests/test_core.py::test_mean`. */
+  /** The engine's test id as the folder sees it, e.g. `tests/test_core.py::test_mean` (`py/tests/...` in a monorepo). */
   id: string;
   name: string;
-  /** Project-relative test file. */
+  /** Folder-relative test file. */
   file: string;
+  /** The framework that reported it (a folder's projects may use different ones). */
+  framework: string;
   /** One line, for the code lens. */
   reason: string;
   /** The whole first message, for tooltips. */
@@ -25,18 +29,28 @@ export class FailureStore extends Disposable {
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
 
-  /** A run's report replaces what was known about the folder: the engine always runs all of its tests. */
-  update(folder: vscode.WorkspaceFolder, report: TestReport): void {
+  /**
+   * A run's report replaces what was known about its project (the engine always runs all of its
+   * tests); the failures of the folder's other projects stay.
+   */
+  update(project: FolderProject, projectReport: TestReport): void {
+    const { folder, place } = project;
+    const report = reportForFolder(projectReport, place);
     const failures = report.tests
       .filter((t) => isFailing(t) && t.file)
       .map((t) => ({
         id: t.id,
         name: t.name,
         file: t.file!,
+        framework: report.framework,
         reason: failureReason(t),
         message: t.message ?? t.details ?? t.status,
       }));
-    this.folders.set(folder.uri.toString(), { framework: report.framework, failures });
+    const key = folder.uri.toString();
+    const inOtherProjects = place
+      ? (this.folders.get(key)?.failures ?? []).filter((f) => !f.file.startsWith(toFolderPath(place, '')))
+      : [];
+    this.folders.set(key, { framework: report.framework, failures: [...inOtherProjects, ...failures] });
     this.changed.fire();
   }
 
@@ -54,6 +68,6 @@ export class FailureStore extends Disposable {
     const rel = folder && relativePath(folder, uri);
     if (!known || !rel) return undefined;
     const failures = known.failures.filter((f) => f.file === rel);
-    return failures.length ? { folder: folder!, framework: known.framework, failures } : undefined;
+    return failures.length ? { folder: folder!, framework: failures[0]!.framework, failures } : undefined;
   }
 }

@@ -21,17 +21,25 @@ import { ERROR_ACTIONS, errorActions, type ErrorAction } from './logic/error-act
 import { CONTEXT_KEYS } from './logic/ids';
 import { MESSAGES } from './logic/messages';
 import { endState, RepairProgress } from './logic/progress';
+import { fileOfTestId, placeInFolder, reportForFolder, toProjectPath } from './logic/project-paths';
 import type { RepairSettings } from './logic/settings';
+import { type FolderProject, projectOf, wholeFolder } from './project-tests';
 import type { CandidateReview } from './review/review';
 import type { ApiKeyStore } from './secrets';
 import { openSettings, readSettings } from './settings';
 import type { RepairStatusBar } from './status-bar';
 import type { SelfRepairTests } from './test-controller';
-import { ensureTrusted, saveFolderDocuments } from './workspace';
+import { ensureTrusted, fileUri, saveFolderDocuments } from './workspace';
 
 export interface RepairTarget {
   folder: vscode.WorkspaceFolder;
-  /** Only these test ids need to pass; all failing tests when absent. */
+  /**
+   * Absolute path of the project the tests run in: the nearest folder above the test with a
+   * framework's configuration (a package of a monorepo), or the folder. When absent, the project of
+   * the first focused test's file.
+   */
+  projectRoot?: string;
+  /** Only these test ids need to pass, as the folder sees them (folder-relative); all failing tests when absent. */
   focusTests?: string[];
   /** What the user asked to repair, for messages: a test's name. */
   label?: string;
@@ -75,16 +83,18 @@ export class RepairRunner extends Disposable {
     const settings = readSettings(target.folder.uri);
     const config = await this.modelConfig(settings);
     if (!config) return undefined;
-    const isolation = await this.isolation(target.folder, settings);
+    const project = await projectOfTarget(target, settings);
+    const isolation = await this.isolation(project, settings);
     if (!isolation) return undefined;
 
     const controller = new AbortController();
     this.controller = controller;
     setContext(CONTEXT_KEYS.running, true);
-    const progress = new RepairProgress({ model: config.model, project: target.folder.name, focus: target.label });
+    const progress = new RepairProgress({ model: config.model, project: projectName(project), focus: target.label });
     let result: RepairResult | undefined;
     try {
-      result = await this.repairWithProgress(target, settings, config, isolation, progress, controller.signal);
+      const job = { target, project, settings, config, isolation, progress };
+      result = await this.repairWithProgress(job, controller.signal);
     } catch (error) {
       // The engine reports its failures in the result; anything thrown is a bug worth the whole trace.
       this.log.error(error instanceof Error ? error : String(error));
@@ -94,7 +104,7 @@ export class RepairRunner extends Disposable {
       setContext(CONTEXT_KEYS.running, false);
     }
     this.statusBar.finish(progress, result ? endState(result) : 'error');
-    if (result) await this.conclude(target.folder, result);
+    if (result) await this.conclude(project, result);
     return result;
   }
 
@@ -106,20 +116,14 @@ export class RepairRunner extends Disposable {
   }
 
   /** The repair itself, under a cancellable progress notification, feeding the status bar and the log. */
-  private async repairWithProgress(
-    target: RepairTarget,
-    settings: RepairSettings,
-    config: ModelConfig,
-    isolation: Isolation,
-    progress: RepairProgress,
-    signal: AbortSignal,
-  ): Promise<RepairResult> {
+  private async repairWithProgress(job: RepairJob, signal: AbortSignal): Promise<RepairResult> {
+    const { target, project, settings, config, isolation, progress } = job;
     const { folder } = target;
     await this.review.end();
     await saveFolderDocuments(folder);
     this.statusBar.show(progress);
     this.log.info(
-      `Self-repair of ${folder.name}${target.label ? ` (${target.label})` : ''} with ${config.model} at ${config.baseUrl}; ` +
+      `Self-repair of ${projectName(project)}${target.label ? ` (${target.label})` : ''} with ${config.model} at ${config.baseUrl}; ` +
         `up to ${settings.maxTurns} turns, ${settings.candidatesPerTurn} candidate(s) per turn${budgetText(settings)}`,
     );
     return vscode.window.withProgress(
@@ -128,7 +132,7 @@ export class RepairRunner extends Disposable {
         const cancelled = token.onCancellationRequested(() => this.cancel());
         try {
           return await repair({
-            projectRoot: folder.uri.fsPath,
+            projectRoot: project.root,
             testCommand: settings.testCommand,
             model: new OpenAIModelClient(config, { timeoutMs: settings.modelTimeoutMs }),
             maxTurns: settings.maxTurns,
@@ -139,7 +143,7 @@ export class RepairRunner extends Disposable {
             maxTimeMs: settings.maxTimeMs,
             allowTestEdits: vscode.workspace.getConfiguration('selfRepair', folder.uri).get('allowTestEdits') === true,
             runner: isolation.runner,
-            focusTests: target.focusTests,
+            focusTests: target.focusTests?.map((id) => toProjectPath(project.place, id)),
             flakyCheck: settings.flakyCheck,
             tracing: settings.tracing,
             runtimeValues: settings.runtimeValues,
@@ -149,7 +153,7 @@ export class RepairRunner extends Disposable {
               this.statusBar.render(progress);
               if (event.type !== 'request-streaming' && event.type !== 'request-waiting') this.log.event(event);
               notification.report({ message: progress.notification() });
-              this.onEvent(folder, event);
+              this.onEvent(project, event);
             },
           });
         } finally {
@@ -159,23 +163,24 @@ export class RepairRunner extends Disposable {
     );
   }
 
-  private onEvent(folder: vscode.WorkspaceFolder, event: RepairEvent): void {
+  private onEvent(project: FolderProject, event: RepairEvent): void {
     if (event.type === 'baseline-finished') {
-      this.failures.update(folder, event.report);
-      void this.tests.showReport(folder, event.report, 'Self-repair: tests before the repair');
+      this.failures.update(project, event.report);
+      const report = reportForFolder(event.report, project.place);
+      void this.tests.showReport(project.folder, report, 'Self-repair: tests before the repair');
     }
   }
 
   /** The sandbox the settings ask for, or undefined after saying why there is none (`strict`). */
-  private async isolation(folder: vscode.WorkspaceFolder, settings: RepairSettings): Promise<Isolation | undefined> {
-    const config = vscode.workspace.getConfiguration('selfRepair', folder.uri);
+  private async isolation(project: FolderProject, settings: RepairSettings): Promise<Isolation | undefined> {
+    const config = vscode.workspace.getConfiguration('selfRepair', project.folder.uri);
     for (const warning of settings.envWarnings) this.log.info(`warning: ${warning}`);
     try {
       const mode = parseSandboxMode(config.get('sandbox', 'auto'));
       const isolation = await selectIsolation({
         mode,
         network: config.get('sandbox.network') === true,
-        projectRoot: folder.uri.fsPath,
+        projectRoot: project.root,
         passEnv: settings.env,
       });
       this.log.info(`isolation: ${isolation.kind}${isolation.reason ? ` (${isolation.reason})` : ''}`);
@@ -215,11 +220,11 @@ export class RepairRunner extends Disposable {
     else if (choice === ERROR_ACTIONS.showLog) this.log.show();
   };
 
-  private async conclude(folder: vscode.WorkspaceFolder, result: RepairResult): Promise<void> {
+  private async conclude(project: FolderProject, result: RepairResult): Promise<void> {
     switch (endState(result)) {
       case 'fixed': {
         const shown = await confirmedCandidates(result.candidates.filter((c) => c.fixed));
-        if (shown.length) await this.review.start(folder, shown);
+        if (shown.length) await this.review.start(project, shown);
         else
           void vscode.window.showInformationMessage(
             'Self-repair: candidates that edit tests not shown; your files are unchanged.',
@@ -245,6 +250,33 @@ export class RepairRunner extends Disposable {
         return;
     }
   }
+}
+
+/** What one repair works with, settled before it starts. */
+interface RepairJob {
+  target: RepairTarget;
+  project: FolderProject;
+  settings: RepairSettings;
+  config: ModelConfig;
+  isolation: Isolation;
+  progress: RepairProgress;
+}
+
+/**
+ * The target's project: its root when the target names it, else the project of the first focused
+ * test's file (a Test Explorer item, an id), else the folder.
+ */
+async function projectOfTarget(target: RepairTarget, settings: RepairSettings): Promise<FolderProject> {
+  const { folder } = target;
+  const place = target.projectRoot && placeInFolder(folder.uri.fsPath, target.projectRoot);
+  if (target.projectRoot && place !== undefined) return { folder, root: target.projectRoot, place };
+  const first = target.focusTests?.[0];
+  return first ? projectOf(folder, fileUri(folder, fileOfTestId(first)), settings) : wholeFolder(folder);
+}
+
+/** `shop` for a folder, `shop/packages/api` for a project inside one. */
+function projectName({ folder, place }: FolderProject): string {
+  return place ? `${folder.name}/${place}` : folder.name;
 }
 
 /** `; budget 10000 tokens, 300 s`, or nothing when there is no budget. */

@@ -4,7 +4,8 @@ import type { FailureStore } from './failures';
 import { type ForeignItem, matchItem } from './logic/item-match';
 import { ITEM_PROBLEMS } from './logic/messages';
 import { belongsTo, definitionAt, testIdFor } from './logic/test-ids';
-import { frameworkOf } from './project-tests';
+import { toProjectPath } from './logic/project-paths';
+import { frameworkOf, projectOf, projectOrPick } from './project-tests';
 import type { RepairTarget } from './repair-runner';
 import { readSettings } from './settings';
 import type { SelfRepairTests } from './test-controller';
@@ -31,8 +32,11 @@ export class Targets {
     const item = testItemOf(arg);
     if (item) return this.forItem(item);
     if (isLensTarget(arg)) {
-      const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(arg.uri));
-      return folder && this.focused(folder, arg.testId);
+      const uri = vscode.Uri.parse(arg.uri);
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
+      if (!folder) return undefined;
+      const project = await projectOf(folder, uri, readSettings(folder.uri));
+      return this.focused(folder, arg.testId, undefined, project.root);
     }
     if (typeof arg === 'string' && arg.trim()) return this.forId(arg.trim());
     if (arg instanceof vscode.Uri) {
@@ -52,7 +56,11 @@ export class Targets {
       if (!passing) return atCursor;
     }
     const folder = await activeFolder();
-    return folder && { folder };
+    if (!folder) return undefined;
+    // The active file's project, in a folder that holds several; the user's pick when that says nothing.
+    const settings = readSettings(folder.uri);
+    const project = await projectOrPick(folder, vscode.window.activeTextEditor?.document.uri, settings);
+    return project && { folder, projectRoot: project.root };
   }
 
   async underCursor(): Promise<RepairTarget | undefined> {
@@ -65,11 +73,14 @@ export class Targets {
     const rel = folder && relativePath(folder, document.uri);
     const lang = rel && languageForFile(rel);
     if (!folder || !rel || !lang) return undefined;
-    const adapter = await frameworkOf(folder, readSettings(folder.uri)).catch(() => undefined);
-    if (!adapter?.isTestFile(rel)) return undefined;
+    const settings = readSettings(folder.uri);
+    const project = await projectOf(folder, document.uri, settings);
+    const adapter = await frameworkOf(project, settings).catch(() => undefined);
+    if (!adapter?.isTestFile(toProjectPath(project.place, rel))) return undefined;
     const definitions = await findTestDefinitions(document.getText(), rel, lang).catch(() => []);
     const definition = definitionAt(definitions, line + 1);
-    return definition && this.focused(folder, testIdFor(adapter.id, rel, definition.fullName), definition.name);
+    if (!definition) return undefined;
+    return this.focused(folder, testIdFor(adapter.id, rel, definition.fullName), definition.name, project.root);
   }
 
   private async forItem(item: vscode.TestItem): Promise<RepairTarget | Unresolved> {
@@ -96,11 +107,11 @@ export class Targets {
     const definitions = await findTestDefinitions(text, rel, file.lang).catch(() => []);
     const match = matchItem(definitions, describeItem(item, uri), rel);
     if (match.kind === 'none') return { problem: ITEM_PROBLEMS.notFound(item.label, rel) };
-    if (match.kind === 'file') return this.focused(folder, rel, item.label);
+    if (match.kind === 'file') return this.focused(folder, rel, item.label, file.projectRoot);
     // Only pytest ids name a parametrized case (`test_add[1-2]`); other runners report it otherwise.
     const testCase = file.adapter.id === 'pytest' ? (match.case ?? '') : '';
     const testId = testIdFor(file.adapter.id, rel, match.definition.fullName) + testCase;
-    return this.focused(folder, testId, match.definition.name);
+    return this.focused(folder, testId, match.definition.name, file.projectRoot);
   }
 
   private async forId(id: string): Promise<RepairTarget | undefined> {
@@ -113,12 +124,13 @@ export class Targets {
 
   /**
    * The focus handed to the engine: the failing ids the last run reported for this test (its
-   * parametrized cases, the tests of a suite or file), else the id itself.
+   * parametrized cases, the tests of a suite or file), else the id itself. Ids are the folder's; the
+   * runner makes them the project's.
    */
-  private focused(folder: vscode.WorkspaceFolder, testId: string, label?: string): RepairTarget {
+  private focused(folder: vscode.WorkspaceFolder, testId: string, label?: string, projectRoot?: string): RepairTarget {
     const known = this.failures.inFolder(folder)?.failures ?? [];
     const inside = known.filter((f) => belongsTo(f.id, testId) || f.file === testId).map((f) => f.id);
-    return { folder, focusTests: inside.length ? inside : [testId], label: label ?? testId };
+    return { folder, projectRoot, focusTests: inside.length ? inside : [testId], label: label ?? testId };
   }
 }
 
@@ -145,6 +157,8 @@ interface ItemFile {
   rel: string;
   lang: LanguageId;
   adapter: FrameworkAdapter;
+  /** The nearest project above the file (a monorepo's package). */
+  projectRoot: string;
 }
 
 /**
@@ -168,9 +182,13 @@ async function testFileOf(item: vscode.TestItem): Promise<ItemFile | RepairTarge
     return { problem: isFolder ? ITEM_PROBLEMS.folderItem(label, rel) : ITEM_PROBLEMS.noLanguage(label, rel) };
   }
   try {
-    const adapter = await frameworkOf(folder, readSettings(folder.uri));
-    if (!adapter.isTestFile(rel)) return { problem: ITEM_PROBLEMS.notTestFile(label, rel, adapter.id) };
-    return { folder, uri, rel, lang, adapter };
+    const settings = readSettings(folder.uri);
+    const project = await projectOf(folder, uri, settings);
+    const adapter = await frameworkOf(project, settings);
+    if (!adapter.isTestFile(toProjectPath(project.place, rel))) {
+      return { problem: ITEM_PROBLEMS.notTestFile(label, rel, adapter.id) };
+    }
+    return { folder, uri, rel, lang, adapter, projectRoot: project.root };
   } catch (error) {
     return { problem: ITEM_PROBLEMS.noFramework(label, folder.name, errorLine(error)) };
   }

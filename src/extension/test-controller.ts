@@ -23,6 +23,7 @@ export type { ItemData } from './test-explorer/tree';
 export class SelfRepairTests extends Disposable {
   readonly controller: vscode.TestController;
   private readonly discovery: TestDiscovery;
+  private readonly visibility: TreeVisibility;
   private readonly reports: TestReports;
   private readonly lookups: TestLookups;
 
@@ -31,7 +32,8 @@ export class SelfRepairTests extends Disposable {
     this.controller = this._register(vscode.tests.createTestController(CONTROLLER_ID, 'Self-repair'));
     const tree = new TestTree(this.controller);
     const parser = new TestFileParser(tree);
-    this.discovery = this._register(new TestDiscovery(tree, parser, new TreeVisibility(log)));
+    this.visibility = new TreeVisibility(log);
+    this.discovery = this._register(new TestDiscovery(tree, parser, this.visibility));
     this.reports = new TestReports(tree, parser);
     this.lookups = new TestLookups(tree, this.discovery, parser);
     const runs = new TestRuns(tree, this.discovery, parser, this.reports, failures, log);
@@ -66,7 +68,7 @@ export class SelfRepairTests extends Disposable {
   async showReport(folder: vscode.WorkspaceFolder, report: TestReport, name: string): Promise<void> {
     await this.discovery.discover();
     // A folder another extension shows the tests of (or `never`): no second tree, no empty run.
-    if (!(await this.discovery.showsFolder(folder))) return;
+    if (!this.visibility.shows(folder, report.framework)) return;
     const run = this.controller.createTestRun(new vscode.TestRunRequest(), name, false);
     try {
       await this.reports.report(run, folder, report);

@@ -28,6 +28,11 @@ export function fileUri(folder: vscode.WorkspaceFolder, relPath: string): vscode
   return path.isAbsolute(relPath) ? vscode.Uri.file(relPath) : vscode.Uri.joinPath(folder.uri, ...relPath.split('/'));
 }
 
+/** A file of a project (the engine's paths are relative to the project root, which may lie inside a folder). */
+export function projectFileUri(projectRoot: string, relPath: string): vscode.Uri {
+  return vscode.Uri.file(path.isAbsolute(relPath) ? relPath : path.join(projectRoot, ...relPath.split('/')));
+}
+
 /**
  * The tests run on a copy of what is on disk, so unsaved edits in the folder are saved first: the
  * run then tests what the user sees.

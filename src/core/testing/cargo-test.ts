@@ -24,6 +24,7 @@ export const cargoTestAdapter: FrameworkAdapter = {
   label: 'cargo test',
 
   detect: async (root) => existsSync(path.join(root, 'Cargo.toml')),
+  configuredIn: async (dir) => existsSync(path.join(dir, 'Cargo.toml')),
 
   defaultCommand: async () => 'cargo test',
 

@@ -15,6 +15,7 @@ export const goTestAdapter: FrameworkAdapter = {
   label: 'go test',
 
   detect: (root) => Promise.resolve(existsSync(path.join(root, 'go.mod'))),
+  configuredIn: (dir) => Promise.resolve(existsSync(path.join(dir, 'go.mod'))),
 
   defaultCommand: () => Promise.resolve('go test ./...'),
 

@@ -9,4 +9,5 @@ export { jestAdapter } from './jest';
 export { vitestAdapter } from './vitest';
 export { mochaAdapter } from './mocha';
 export { runTests, type RunTestsOptions } from './run';
+export { configuredAdapter, findProjectRoot, listProjectRoots, type ProjectRoot } from './project-root';
 export { findHungTest, withPerTestTimeout } from './hung';

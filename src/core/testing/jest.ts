@@ -30,6 +30,7 @@ export const jestAdapter: FrameworkAdapter = {
   label: 'jest',
 
   detect: (root) => usesRunner(root, 'jest', JEST),
+  configuredIn: (dir) => usesRunner(dir, 'jest', JEST),
   defaultCommand: (root) => defaultRunnerCommand(root, JEST),
   matchesCommand: (command) => JEST_WORD.test(command),
 

@@ -49,6 +49,7 @@ export const mochaAdapter: FrameworkAdapter = {
   label: 'mocha',
 
   detect: (root) => usesRunner(root, 'mocha', MOCHA),
+  configuredIn: (dir) => usesRunner(dir, 'mocha', MOCHA),
   defaultCommand: (root) => defaultRunnerCommand(root, MOCHA),
   matchesCommand: (command) => MOCHA_WORD.test(command),
 

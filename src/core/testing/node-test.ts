@@ -51,6 +51,12 @@ export const nodeTestAdapter: FrameworkAdapter = {
     return hasAnyFile(path.join(root, 'test'), (name) => JS_EXTENSION.test(name));
   },
 
+  /** A package whose test script is `node --test`: node has no config file of its own. */
+  async configuredIn(dir) {
+    const script = (await readPackageJson(dir))?.scripts?.test;
+    return typeof script === 'string' && NODE_TEST.test(script);
+  },
+
   async defaultCommand(root) {
     const script = (await readPackageJson(root))?.scripts?.test;
     if (typeof script !== 'string' || !NODE_TEST.test(script)) return 'node --test';

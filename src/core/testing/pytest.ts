@@ -13,6 +13,8 @@ const PYTEST_WORD = /(?:^|[\s;&|/'"(])py\.?test(?=$|[\s;&|)'"])/;
 /** Where the pytest invocation ends inside a longer shell line: our flags go before this. */
 const SHELL_BREAK = /\s+(?:&&|\|\|?|;|\d?>)/g;
 const TEST_FILE = /^(test_.*|.*_test)\.py$/;
+/** Files that mark the root of a Python project, whichever runner it uses. */
+export const PYTHON_PROJECT_FILES = ['pyproject.toml', 'pytest.ini', 'setup.cfg', 'tox.ini', 'setup.py'];
 
 /** pytest.ini, conftest.py, or a pytest section in pyproject.toml, setup.cfg or tox.ini. */
 export async function pytestConfigured(root: string): Promise<boolean> {
@@ -39,6 +41,12 @@ export const pytestAdapter: FrameworkAdapter = {
     }
     return false;
   },
+
+  /**
+   * A Python project file (pytest runs such a project with or without a section of its own); not
+   * conftest.py, which test folders inside a project hold too.
+   */
+  configuredIn: (dir) => Promise.resolve(PYTHON_PROJECT_FILES.some((name) => existsSync(path.join(dir, name)))),
 
   async defaultCommand(root) {
     // A project virtualenv has the project's dependencies; the system Python usually does not.

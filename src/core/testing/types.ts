@@ -110,6 +110,12 @@ export interface FrameworkAdapter {
   readonly label: string;
   /** Cheap file checks: does the project at `projectRoot` look like it uses this framework? */
   detect(projectRoot: string): Promise<boolean>;
+  /**
+   * Does `dir` hold this framework's own configuration (a package.json naming the runner, its config
+   * file, go.mod, Cargo.toml, ...), not merely files that look like tests? Such a folder is a project
+   * root: the nearest one above a test file is where its tests run, in a monorepo too.
+   */
+  configuredIn?(dir: string): Promise<boolean>;
   defaultCommand(projectRoot: string): Promise<string>;
   /** Does this user command run this framework? */
   matchesCommand(command: string): boolean;

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { hasAnyFile, readTextIfExists } from './files';
-import { pytestConfigured } from './pytest';
+import { PYTHON_PROJECT_FILES, pytestConfigured } from './pytest';
 import { plainCommand } from './select';
 import { shellQuote } from './shell';
 import { countTests, type FrameworkAdapter, type PreparedCommand, type TestReport } from './types';
@@ -26,6 +26,12 @@ export const unittestAdapter: FrameworkAdapter = {
     const written = texts.filter((text): text is string => text !== undefined);
     const usesPytest = written.some((text) => /^\s*(import pytest|from pytest\b)/m.test(text));
     return !usesPytest && written.some((text) => /^\s*(import unittest|from unittest\b)/m.test(text));
+  },
+
+  /** A Python project file (pyproject.toml, setup.py, ...) over unittest-style tests without pytest. */
+  async configuredIn(dir) {
+    const marked = PYTHON_PROJECT_FILES.some((name) => existsSync(path.join(dir, name)));
+    return marked && unittestAdapter.detect(dir);
   },
 
   async defaultCommand(root) {

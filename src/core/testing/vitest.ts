@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { readTextIfExists } from './files';
 import { isJsTestFile, selectJsTests } from './jest';
 import { parseJestJson } from './jest-json';
 import { reportFrom } from './js-report';
@@ -20,12 +21,19 @@ const VITEST: JsRunner = {
   defaultArgs: 'run',
 };
 const VITEST_WORD = runnerPattern('vitest');
+const VITE_CONFIGS = ['vite.config.ts', 'vite.config.js', 'vite.config.mts', 'vite.config.mjs'];
 
 export const vitestAdapter: FrameworkAdapter = {
   id: 'vitest',
   label: 'vitest',
 
   detect: (root) => usesRunner(root, 'vitest', VITEST),
+  /** Also a Vite config with a `test` section: vitest reads its settings from there. */
+  async configuredIn(dir) {
+    if (await usesRunner(dir, 'vitest', VITEST)) return true;
+    const texts = await Promise.all(VITE_CONFIGS.map((name) => readTextIfExists(path.join(dir, name))));
+    return texts.some((text) => text !== undefined && /\bvitest\b|\btest\s*:/.test(text));
+  },
   defaultCommand: (root) => defaultRunnerCommand(root, VITEST),
   matchesCommand: (command) => VITEST_WORD.test(command),
 

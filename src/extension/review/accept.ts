@@ -3,12 +3,12 @@ import * as vscode from 'vscode';
 import type { Candidate, FileChange } from '../../core';
 import type { Log } from '../log';
 import { minimalEdit, planAccept, type PlannedFile } from '../logic/rebase';
-import { currentText, fileUri } from '../workspace';
+import { currentText, projectFileUri } from '../workspace';
 
 /** A candidate written into the workspace. */
 export interface Written {
   files: PlannedFile[];
-  /** Project-relative paths VS Code did not save. */
+  /** Workspace-relative paths VS Code did not save. */
   unsaved: string[];
 }
 
@@ -18,18 +18,18 @@ export interface Written {
  * do not fit — nothing is written at all. Undefined, after saying why, when nothing was written.
  */
 export async function writeCandidate(
-  folder: vscode.WorkspaceFolder,
+  projectRoot: string,
   candidate: Candidate,
   log: Log,
 ): Promise<Written | undefined> {
-  const current = await currentTexts(folder, candidate.changes);
+  const current = await currentTexts(projectRoot, candidate.changes);
   const plan = await planAccept(candidate.changes, current);
   if (!plan.ok) {
     log.warn(`accept refused: ${plan.message}`);
     void vscode.window.showErrorMessage(`Self-repair: ${plan.message}`);
     return undefined;
   }
-  const prepared = await editFor(folder, plan.files, current);
+  const prepared = await editFor(projectRoot, plan.files, current);
   if (!prepared) return undefined;
   if (!(await vscode.workspace.applyEdit(prepared.edit))) {
     void vscode.window.showErrorMessage('Self-repair: VS Code did not apply the candidate; nothing was changed.');
@@ -43,11 +43,11 @@ export async function writeCandidate(
 
 /** Each changed file's text now: the open document's (unsaved edits included), else the disk's. */
 async function currentTexts(
-  folder: vscode.WorkspaceFolder,
+  projectRoot: string,
   changes: readonly FileChange[],
 ): Promise<Map<string, string | undefined>> {
   const current = new Map<string, string | undefined>();
-  for (const change of changes) current.set(change.path, await currentText(fileUri(folder, change.path)));
+  for (const change of changes) current.set(change.path, await currentText(projectFileUri(projectRoot, change.path)));
   return current;
 }
 
@@ -56,7 +56,7 @@ async function currentTexts(
  * documents it touches. Undefined, after saying so, when a file changed since it was read.
  */
 async function editFor(
-  folder: vscode.WorkspaceFolder,
+  projectRoot: string,
   files: readonly PlannedFile[],
   current: ReadonlyMap<string, string | undefined>,
 ): Promise<{ edit: vscode.WorkspaceEdit; documents: vscode.TextDocument[] } | undefined> {
@@ -67,7 +67,7 @@ async function editFor(
   };
   const documents: vscode.TextDocument[] = [];
   for (const file of files) {
-    const uri = fileUri(folder, file.path);
+    const uri = projectFileUri(projectRoot, file.path);
     if (file.create) {
       edit.createFile(uri, { contents: new TextEncoder().encode(file.text) }, metadata);
       continue;

@@ -2,19 +2,22 @@ import * as vscode from 'vscode';
 import type { Candidate } from '../../core';
 import { Disposable, setContext } from '../disposable';
 import type { FailureStore } from '../failures';
+import { reportForFolder } from '../logic/project-paths';
+import type { FolderProject } from '../project-tests';
 import type { Log } from '../log';
 import { candidateLabel, changedLines, diffTitle, explanationMarkdown } from '../logic/candidates';
 import { CONTEXT_KEYS } from '../logic/ids';
 import { MESSAGES } from '../logic/messages';
 import { firstSentence } from '../logic/text';
 import type { SelfRepairTests } from '../test-controller';
-import { fileUri } from '../workspace';
+import { projectFileUri } from '../workspace';
 import { acceptedLogLine, announceAccepted, rebasedPaths, writeCandidate, type Written } from './accept';
 import { CANDIDATE_SCHEME, CandidateContentProvider, reviewKey } from './content-provider';
 
 interface Session {
   id: string;
-  folder: vscode.WorkspaceFolder;
+  /** Where the candidates' paths are rooted: the repaired project, which may lie inside the folder. */
+  project: FolderProject;
   /** Verified fixes, best first. */
   candidates: Candidate[];
   index: number;
@@ -56,9 +59,9 @@ export class CandidateReview extends Disposable {
     return !!this.session;
   }
 
-  async start(folder: vscode.WorkspaceFolder, candidates: Candidate[]): Promise<void> {
+  async start(project: FolderProject, candidates: Candidate[]): Promise<void> {
     await this.end();
-    this.session = { id: `r${++sessions}`, folder, candidates, index: 0 };
+    this.session = { id: `r${++sessions}`, project, candidates, index: 0 };
     setContext(CONTEXT_KEYS.reviewing, true);
     setContext(CONTEXT_KEYS.hasNextCandidate, candidates.length > 1);
     await this.show();
@@ -79,7 +82,7 @@ export class CandidateReview extends Disposable {
     this.shown = { explanation };
     const sides = candidate.changes.map((change) => ({
       change,
-      file: fileUri(session.folder, change.path),
+      file: projectFileUri(session.project.root, change.path),
       left: this.content.add(change.path, { ...key, side: 'original' }, change.before),
       right: this.content.add(change.path, { ...key, side: 'candidate' }, change.after),
     }));
@@ -181,23 +184,25 @@ export class CandidateReview extends Disposable {
       return;
     }
     const candidate = session.candidates[session.index]!;
-    const written = await writeCandidate(session.folder, candidate, this.log);
+    const written = await writeCandidate(session.project.root, candidate, this.log);
     if (!written) return;
     this.log.info(acceptedLogLine(candidate, written));
-    this.recordAccepted(session.folder, candidate, written);
+    this.recordAccepted(session.project, candidate, written);
     await this.end();
     announceAccepted(written);
   }
 
-  /** What the folder's tests are known to do now, for the code lenses and the Test Explorer. */
-  private recordAccepted(folder: vscode.WorkspaceFolder, candidate: Candidate, written: Written): void {
+  /** What the project's tests are known to do now, for the code lenses and the Test Explorer. */
+  private recordAccepted(project: FolderProject, candidate: Candidate, written: Written): void {
+    const { folder } = project;
     if (rebasedPaths(written).length) {
       // The tests never ran on this combination: what is known about the folder is out of date.
       this.failures.clear(folder);
       this.tests.invalidate(folder);
     } else if (candidate.report) {
-      this.failures.update(folder, candidate.report);
-      void this.tests.showReport(folder, candidate.report, 'Self-repair: accepted candidate (verified in a copy)');
+      this.failures.update(project, candidate.report);
+      const report = reportForFolder(candidate.report, project.place);
+      void this.tests.showReport(folder, report, 'Self-repair: accepted candidate (verified in a copy)');
     }
   }
 

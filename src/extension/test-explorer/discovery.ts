@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { type FrameworkAdapter, languageForFile } from '../../core';
 import { Disposable } from '../disposable';
-import { frameworkOf } from '../project-tests';
+import { toProjectPath } from '../logic/project-paths';
+import { type FolderProject, frameworkOf, ProjectCache, projectOf } from '../project-tests';
 import { readSettings } from '../settings';
 import { relativePath } from '../workspace';
 import { EXCLUDE_GLOB, SOURCE_GLOB } from './globs';
@@ -34,18 +35,23 @@ export class TestDiscovery extends Disposable {
     return this.discovery;
   }
 
+  /** Each file is judged by the adapter of its project: a folder may hold several (a monorepo). */
   private async discoverNow(): Promise<void> {
     const seen = new Set<string>();
+    const projects = new ProjectCache((folder) => readSettings(folder.uri));
+    const adapters = new Map<string, Promise<FrameworkAdapter | undefined>>();
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      const adapter = await this.shownAdapter(folder);
-      if (!adapter) continue;
       const uris = await vscode.workspace.findFiles(
         new vscode.RelativePattern(folder, SOURCE_GLOB),
         EXCLUDE_GLOB,
         10_000,
       );
       for (const uri of uris) {
-        if (this.fileItem(folder, adapter, uri)) seen.add(uri.toString());
+        const project = await projects.projectOf(folder, uri);
+        if (!adapters.has(project.root)) adapters.set(project.root, adapterFor(project));
+        const adapter = await adapters.get(project.root);
+        if (adapter && this.visibility.shows(folder, adapter.id) && this.fileItem(project, adapter, uri))
+          seen.add(uri.toString());
       }
     }
     this.tree.keepFiles(seen);
@@ -55,35 +61,23 @@ export class TestDiscovery extends Disposable {
   async fileChanged(uri: vscode.Uri): Promise<void> {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     if (!folder) return;
-    const adapter = await this.shownAdapter(folder);
-    const item = adapter && this.fileItem(folder, adapter, uri);
+    const project = await projectOf(folder, uri, readSettings(folder.uri));
+    const adapter = await adapterFor(project);
+    const item = adapter && this.visibility.shows(folder, adapter.id) && this.fileItem(project, adapter, uri);
     // Only files someone has looked into are parsed again; the rest stay lazy.
     if (item && item.children.size > 0) await this.parser.resolveFile(item);
   }
 
-  /** Whether our tree shows this folder's tests (`selfRepair.testExplorer`). */
-  async showsFolder(folder: vscode.WorkspaceFolder): Promise<boolean> {
-    return (await this.shownAdapter(folder)) !== undefined;
-  }
-
-  /** The folder's framework, when it has one and our tree shows the folder's tests. */
-  private async shownAdapter(folder: vscode.WorkspaceFolder): Promise<FrameworkAdapter | undefined> {
-    const adapter = await adapterFor(folder);
-    return adapter && this.visibility.shows(folder, adapter) ? adapter : undefined;
-  }
-
-  /** The file's item, made when the adapter calls it a test file of a language it runs. */
-  private fileItem(
-    folder: vscode.WorkspaceFolder,
-    adapter: FrameworkAdapter,
-    uri: vscode.Uri,
-  ): vscode.TestItem | undefined {
+  /** The file's item, made when its project's adapter calls it a test file of a language it runs. */
+  private fileItem(project: FolderProject, adapter: FrameworkAdapter, uri: vscode.Uri): vscode.TestItem | undefined {
     const existing = this.tree.fileItem(uri);
     if (existing) return existing;
+    const { folder } = project;
     const rel = relativePath(folder, uri);
     const lang = rel ? languageForFile(rel) : undefined;
     const pythonRunner = adapter.id === 'pytest' || adapter.id === 'unittest';
-    if (!rel || !lang || (lang === 'python') !== pythonRunner || !adapter.isTestFile(rel)) return undefined;
+    if (!rel || !lang || (lang === 'python') !== pythonRunner) return undefined;
+    if (!adapter.isTestFile(toProjectPath(project.place, rel))) return undefined;
     const several = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
     return this.tree.addFile(
       { folder, file: rel, framework: adapter.id },
@@ -93,11 +87,11 @@ export class TestDiscovery extends Disposable {
   }
 }
 
-async function adapterFor(folder: vscode.WorkspaceFolder): Promise<FrameworkAdapter | undefined> {
+async function adapterFor(project: FolderProject): Promise<FrameworkAdapter | undefined> {
   try {
-    return await frameworkOf(folder, readSettings(folder.uri));
+    return await frameworkOf(project, readSettings(project.folder.uri));
   } catch {
-    // No framework recognized: this folder simply has no tests to show.
+    // No framework recognized: this project simply has no tests to show.
     return undefined;
   }
 }

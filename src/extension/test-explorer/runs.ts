@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { FailureStore } from '../failures';
 import type { Log } from '../log';
 import { MESSAGES } from '../logic/messages';
-import { abortOn, runProjectTests } from '../project-tests';
+import { reportForFolder } from '../logic/project-paths';
+import { abortOn, type FolderProject, ProjectCache, runProjectTests, wholeFolder } from '../project-tests';
 import { readSettings } from '../settings';
 import { saveFolderDocuments } from '../workspace';
 import type { TestDiscovery } from './discovery';
@@ -10,17 +11,17 @@ import type { TestFileParser } from './parse';
 import type { TestReports } from './reports';
 import type { TestTree } from './tree';
 
-/** What a run asked for in one folder. */
-interface FolderRun {
-  folder: vscode.WorkspaceFolder;
-  /** The items the request named (or every file item), this folder's. */
+/** What a run asked for in one project (a workspace folder, or a package of a monorepo inside one). */
+interface ProjectRunRequest {
+  project: FolderProject;
+  /** The items the request named (or every file item), this project's. */
   roots: vscode.TestItem[];
   excluded: ReadonlySet<vscode.TestItem>;
 }
 
 /**
- * The Test Explorer's run profile: each folder's tests run once through the engine, in a sandboxed
- * copy, and the report goes onto the items asked for.
+ * The Test Explorer's run profile: the tests of each project the request touches run once through
+ * the engine, in a sandboxed copy, and the report goes onto the items asked for.
  */
 export class TestRuns {
   constructor(
@@ -42,33 +43,41 @@ export class TestRuns {
         void vscode.window.showWarningMessage(MESSAGES.untrusted);
         return;
       }
-      for (const folderRun of this.byFolder(roots, new Set(request.exclude ?? []))) {
+      for (const projectRun of await this.byProject(roots, new Set(request.exclude ?? []))) {
         if (token.isCancellationRequested) break;
-        await this.runFolder(run, folderRun, token);
+        await this.runProject(run, projectRun, token);
       }
     } finally {
       run.end();
     }
   }
 
-  private byFolder(roots: readonly vscode.TestItem[], excluded: ReadonlySet<vscode.TestItem>): FolderRun[] {
-    const byFolder = new Map<string, FolderRun>();
+  /** The items grouped by the project their file belongs to. */
+  private async byProject(
+    roots: readonly vscode.TestItem[],
+    excluded: ReadonlySet<vscode.TestItem>,
+  ): Promise<ProjectRunRequest[]> {
+    const projects = new ProjectCache((folder) => readSettings(folder.uri));
+    const byRoot = new Map<string, ProjectRunRequest>();
     for (const item of roots) {
       const data = this.tree.dataOf(item);
       if (!data || excluded.has(item)) continue;
-      const key = data.folder.uri.toString();
-      const group = byFolder.get(key) ?? { folder: data.folder, roots: [], excluded };
+      const project = item.uri ? await projects.projectOf(data.folder, item.uri) : wholeFolder(data.folder);
+      const key = `${data.folder.uri.toString()}|${project.root}`;
+      const group = byRoot.get(key) ?? { project, roots: [], excluded };
       group.roots.push(item);
-      byFolder.set(key, group);
+      byRoot.set(key, group);
     }
-    return [...byFolder.values()];
+    return [...byRoot.values()];
   }
 
-  private async runFolder(
+  private async runProject(
     run: vscode.TestRun,
-    { folder, roots, excluded }: FolderRun,
+    { project, roots, excluded }: ProjectRunRequest,
     token: vscode.CancellationToken,
   ): Promise<void> {
+    const { folder } = project;
+    const name = project.place ? `${folder.name}/${project.place}` : folder.name;
     const scope = await this.scopeOf(roots, excluded);
     const leaves = [...scope].filter((item) => item.children.size === 0 && this.tree.dataOf(item)?.testId);
     leaves.forEach((item) => run.started(item));
@@ -76,16 +85,16 @@ export class TestRuns {
     await saveFolderDocuments(folder);
     const abort = abortOn(token);
     try {
-      const { report, command } = await runProjectTests(folder, readSettings(folder.uri), abort.signal);
+      const { report, command } = await runProjectTests(project, readSettings(folder.uri), abort.signal);
       this.log.info(
-        `Test Explorer run in ${folder.name} (${report.framework}): ${command} — ${report.counts.passed} passed, ${report.counts.failed + report.counts.errored} failed`,
+        `Test Explorer run in ${name} (${report.framework}): ${command} — ${report.counts.passed} passed, ${report.counts.failed + report.counts.errored} failed`,
       );
-      const reported = await this.reports.report(run, folder, report, scope);
+      const reported = await this.reports.report(run, folder, reportForFolder(report, project.place), scope);
       for (const item of leaves) if (!reported.has(item)) run.skipped(item);
-      if (!abort.signal.aborted) this.failures.update(folder, report);
+      if (!abort.signal.aborted) this.failures.update(project, report);
     } catch (error) {
       const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-      this.log.error(`Test Explorer run in ${folder.name} failed: ${message}`);
+      this.log.error(`Test Explorer run in ${name} failed: ${message}`);
       for (const item of roots) run.errored(item, new vscode.TestMessage(message));
     } finally {
       abort.dispose();

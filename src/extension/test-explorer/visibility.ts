@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import type { FrameworkAdapter } from '../../core';
 import type { Log } from '../log';
 import { treeDecision } from '../logic/test-extensions';
 import { readSettings } from '../settings';
@@ -13,9 +12,10 @@ export class TreeVisibility {
 
   constructor(private readonly log: Log) {}
 
-  shows(folder: vscode.WorkspaceFolder, adapter: FrameworkAdapter): boolean {
+  /** `framework`: an adapter's id, which is also the framework a report names. */
+  shows(folder: vscode.WorkspaceFolder, framework: string): boolean {
     const mode = readSettings(folder.uri).testExplorer;
-    const decision = treeDecision(mode, adapter.id, (id) => vscode.extensions.getExtension(id) !== undefined);
+    const decision = treeDecision(mode, framework, (id) => vscode.extensions.getExtension(id) !== undefined);
     if (decision.show) return true;
     const line = `Test Explorer: the tests of ${folder.name} are not shown here: ${decision.reason}.`;
     if (!this.said.has(line)) {

@@ -62,7 +62,10 @@ export class Targets {
     if (!adapter?.isTestFile(rel)) return undefined;
     const definitions = await findTestDefinitions(document.getText(), rel, lang).catch(() => []);
     const definition = definitionAt(definitions, line + 1);
-    return definition && this.focused(folder, testIdFor(adapter.id, rel, definition.fullName), definition.name);
+    return (
+      definition &&
+      this.focused(folder, testIdFor(adapter.id, folder.uri.fsPath, rel, definition.fullName), definition.name)
+    );
   }
 
   private forItem(item: vscode.TestItem): RepairTarget | undefined {

@@ -45,7 +45,9 @@ export class TestFileParser {
     const lines = new LineIndex(text);
     const uri = fileItem.uri;
     fileItem.children.replace(
-      nestDefinitions(definitions, data.framework, data.file).map((node) => this.itemOf(node, data, uri, lines)),
+      nestDefinitions(definitions, data.framework, data.folder.uri.fsPath, data.file).map((node) =>
+        this.itemOf(node, data, uri, lines),
+      ),
     );
   }
 

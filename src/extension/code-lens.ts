@@ -6,7 +6,16 @@ import { belongsTo, testIdFor } from './logic/test-ids';
 import { oneLine } from './logic/text';
 import { relativePath } from './workspace';
 
-export const TEST_LANGUAGES = ['python', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact'];
+/** pytest and unittest; node --test, vitest, jest and mocha; go test; cargo test. */
+export const TEST_LANGUAGES = [
+  'python',
+  'javascript',
+  'typescript',
+  'javascriptreact',
+  'typescriptreact',
+  'go',
+  'rust',
+];
 
 /** The argument a lens passes to `selfRepair.repairTest`. */
 export interface LensTarget {
@@ -31,15 +40,17 @@ export class FailingTestLenses extends Disposable implements vscode.CodeLensProv
   }
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
-    const known = this.failures.inFile(document.uri);
-    const rel = known && relativePath(known.folder, document.uri);
+    const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+    // The whole folder's failures: a go test's id names its package, a Rust unit test's its crate target, not this file.
+    const known = folder && this.failures.inFolder(folder);
+    const rel = folder && relativePath(folder, document.uri);
     const lang = rel && languageForFile(rel);
-    if (!known || !rel || !lang) return [];
+    if (!folder || !known?.failures.length || !rel || !lang) return [];
     const definitions = await findTestDefinitions(document.getText(), rel, lang).catch(() => []);
     const lenses: vscode.CodeLens[] = [];
     for (const definition of definitions) {
       if (definition.kind !== 'test') continue;
-      const testId = testIdFor(known.framework, rel, definition.fullName);
+      const testId = testIdFor(known.framework, folder.uri.fsPath, rel, definition.fullName);
       const failing = known.failures.filter((f) => belongsTo(f.id, testId));
       if (failing.length === 0) continue;
       const range = new vscode.Range(definition.range.startLine - 1, 0, definition.range.startLine - 1, 0);

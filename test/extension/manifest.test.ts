@@ -228,8 +228,12 @@ describe('package.json: what the extension contributes', () => {
       assert.notEqual(event, 'onStartupFinished');
       assert.match(event, /^(onLanguage:|workspaceContains:)/);
     }
-    for (const language of ['python', 'javascript', 'typescript'])
+    for (const language of ['python', 'javascript', 'typescript', 'go', 'rust'])
       assert.ok(manifest.activationEvents.includes(`onLanguage:${language}`));
+    // A project of each framework activates it before a file is opened.
+    for (const marker of ['**/go.mod', '**/Cargo.toml', '**/{vitest,jest}.config.{js,mjs,cjs,ts,mts,cts,json}'])
+      assert.ok(manifest.activationEvents.includes(`workspaceContains:${marker}`), marker);
+    assert.ok(manifest.activationEvents.some((e) => /^workspaceContains:\*\*\/\.mocharc\./.test(e)));
   });
 
   it('injects its log grammar into the log language', () => {

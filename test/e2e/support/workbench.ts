@@ -257,8 +257,9 @@ export class Workbench {
     for (const lens of await editor.locator('.codelens-decoration').all()) {
       const box = await lens.boundingBox();
       if (!box) continue;
-      // A lens sits in a gap the editor opens above its line: the first line below the lens is it.
-      const below = lines.find((line) => line.top >= box.y + box.height - 1);
+      // A lens sits in a gap the editor opens above its line: the first line below the lens's middle is
+      // it (an indented lens's box may reach into its line).
+      const below = lines.find((line) => line.top >= box.y + box.height / 2);
       found.push({ top: box.y, lens: normalize(await lens.innerText()), line: below?.text ?? '' });
     }
     return found.sort((a, b) => a.top - b.top).map(({ lens, line }) => ({ lens, line }));

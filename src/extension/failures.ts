@@ -8,7 +8,7 @@ export interface KnownFailure {
   /** The engine's test id, e.g. `tests/test_core.py::test_mean`. */
   id: string;
   name: string;
-  /** Project-relative test file. */
+  /** Project-relative test file; empty when the report does not say. */
   file: string;
   /** One line, for the code lens. */
   reason: string;
@@ -28,11 +28,12 @@ export class FailureStore extends Disposable {
   /** A run's report replaces what was known about the folder: the engine always runs all of its tests. */
   update(folder: vscode.WorkspaceFolder, report: TestReport): void {
     const failures = report.tests
-      .filter((t) => isFailing(t) && t.file)
+      // A go test that panicked may name no file: its id still finds its definition.
+      .filter(isFailing)
       .map((t) => ({
         id: t.id,
         name: t.name,
-        file: t.file!,
+        file: t.file ?? '',
         reason: failureReason(t),
         message: t.message ?? t.details ?? t.status,
       }));

@@ -253,31 +253,18 @@ export class Workbench {
    * `{ lens: 'Self-repair | — assert 3.0 == 2.0', line: 'def test_mean():' }`.
    */
   async codeLensLines(): Promise<{ lens: string; line: string }[]> {
-    let found: { lens: string; line: string }[] | undefined;
-    // A lens shows a moment before the editor opens the gap above its line; until then a line overlaps it.
-    await waitUntil(
-      async () => (found = await this.laidOutCodeLenses()) !== undefined,
-      'the code lenses to be laid out',
-    );
-    return found!;
-  }
-
-  /** The lenses with their lines, or undefined while a rendered line still overlaps a lens. */
-  private async laidOutCodeLenses(): Promise<{ lens: string; line: string }[] | undefined> {
     const editor = this.page.locator('.editor-group-container.active .monaco-editor').first();
     const lines = await Promise.all(
-      (await editor.locator('.view-lines .view-line').all()).map(async (line) => {
-        const box = await line.boundingBox();
-        const text = ((await line.textContent()) ?? '').replace(/\u00a0/g, ' ');
-        return { top: box?.y ?? Number.NaN, bottom: box ? box.y + box.height : Number.NaN, text };
-      }),
+      (await editor.locator('.view-lines .view-line').all()).map(async (line) => ({
+        top: (await line.boundingBox())?.y ?? Number.NaN,
+        text: ((await line.textContent()) ?? '').replace(/\u00a0/g, ' '),
+      })),
     );
     lines.sort((a, b) => a.top - b.top);
     const found: { top: number; lens: string; line: string }[] = [];
     for (const lens of await editor.locator('.codelens-decoration').all()) {
       const box = await lens.boundingBox();
       if (!box) continue;
-      if (lines.some((line) => line.top < box.y + box.height - 1 && line.bottom > box.y + 1)) return undefined;
       // A lens sits in a gap the editor opens above its line: the first line below the lens is it.
       const below = lines.find((line) => line.top >= box.y + box.height - 1);
       found.push({ top: box.y, lens: normalize(await lens.innerText()), line: below?.text ?? '' });

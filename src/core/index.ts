@@ -9,3 +9,4 @@ export * from './settings';
 export * from './errors';
 export * from './report';
 export { firstSentence, oneLine, trimText, truncate, MAX_DETAILS_CHARS } from './text';
+export { testIdFor } from './testing/test-ids';

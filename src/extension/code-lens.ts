@@ -2,11 +2,23 @@ import * as vscode from 'vscode';
 import { findTestDefinitions, languageForFile } from '../core';
 import { Disposable } from './disposable';
 import type { FailureStore } from './failures';
-import { belongsTo, testIdFor } from './logic/test-ids';
+import { folderTestId } from './logic/project-paths';
+import { belongsTo } from './logic/test-ids';
 import { oneLine } from './logic/text';
+import { projectOf } from './project-tests';
+import { readSettings } from './settings';
 import { relativePath } from './workspace';
 
-export const TEST_LANGUAGES = ['python', 'javascript', 'typescript', 'javascriptreact', 'typescriptreact'];
+/** pytest and unittest; node --test, vitest, jest and mocha; go test; cargo test. */
+export const TEST_LANGUAGES = [
+  'python',
+  'javascript',
+  'typescript',
+  'javascriptreact',
+  'typescriptreact',
+  'go',
+  'rust',
+];
 
 /** The argument a lens passes to `selfRepair.repairTest`. */
 export interface LensTarget {
@@ -31,17 +43,23 @@ export class FailingTestLenses extends Disposable implements vscode.CodeLensProv
   }
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
-    const known = this.failures.inFile(document.uri);
-    const rel = known && relativePath(known.folder, document.uri);
+    const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+    // The whole folder's failures: a go test's id names its package, a Rust unit test's its crate target, not this file.
+    const known = folder && this.failures.inFolder(folder);
+    const rel = folder && relativePath(folder, document.uri);
     const lang = rel && languageForFile(rel);
-    if (!known || !rel || !lang) return [];
+    if (!folder || !known?.failures.length || !rel || !lang) return [];
     const definitions = await findTestDefinitions(document.getText(), rel, lang).catch(() => []);
+    const project = await projectOf(folder, document.uri, readSettings(folder.uri));
+    // A folder's projects may each have their own framework (a monorepo).
+    const frameworks = [...new Set(known.failures.map((f) => f.framework))];
     const lenses: vscode.CodeLens[] = [];
     for (const definition of definitions) {
       if (definition.kind !== 'test') continue;
-      const testId = testIdFor(known.framework, rel, definition.fullName);
-      const failing = known.failures.filter((f) => belongsTo(f.id, testId));
-      if (failing.length === 0) continue;
+      const ids = frameworks.map((framework) => folderTestId(framework, project, rel, definition.fullName));
+      const testId = ids.find((id) => known.failures.some((f) => belongsTo(f.id, id)));
+      const failing = testId ? known.failures.filter((f) => belongsTo(f.id, testId)) : [];
+      if (!testId || failing.length === 0) continue;
       const range = new vscode.Range(definition.range.startLine - 1, 0, definition.range.startLine - 1, 0);
       const target: LensTarget = { uri: document.uri.toString(), testId };
       lenses.push(

@@ -10,7 +10,7 @@ export interface KnownFailure {
   /** The engine's test id as the folder sees it, e.g. `tests/test_core.py::test_mean` (`py/tests/...` in a monorepo). */
   id: string;
   name: string;
-  /** Folder-relative test file. */
+  /** Folder-relative test file; empty when the report does not say. */
   file: string;
   /** The framework that reported it (a folder's projects may use different ones). */
   framework: string;
@@ -37,11 +37,12 @@ export class FailureStore extends Disposable {
     const { folder, place } = project;
     const report = reportForFolder(projectReport, place);
     const failures = report.tests
-      .filter((t) => isFailing(t) && t.file)
+      // A go test that panicked may name no file: its id still finds its definition.
+      .filter(isFailing)
       .map((t) => ({
         id: t.id,
         name: t.name,
-        file: t.file!,
+        file: t.file ?? '',
         framework: report.framework,
         reason: failureReason(t),
         message: t.message ?? t.details ?? t.status,

@@ -3,8 +3,8 @@ import { errorLine, findTestDefinitions, type FrameworkAdapter, type LanguageId,
 import type { FailureStore } from './failures';
 import { type ForeignItem, matchItem } from './logic/item-match';
 import { ITEM_PROBLEMS } from './logic/messages';
-import { belongsTo, definitionAt, testIdFor } from './logic/test-ids';
-import { toProjectPath } from './logic/project-paths';
+import { folderTestId, placeInFolder, toProjectPath } from './logic/project-paths';
+import { belongsTo, definitionAt } from './logic/test-ids';
 import { frameworkOf, projectOf, projectOrPick } from './project-tests';
 import type { RepairTarget } from './repair-runner';
 import { readSettings } from './settings';
@@ -80,7 +80,8 @@ export class Targets {
     const definitions = await findTestDefinitions(document.getText(), rel, lang).catch(() => []);
     const definition = definitionAt(definitions, line + 1);
     if (!definition) return undefined;
-    return this.focused(folder, testIdFor(adapter.id, rel, definition.fullName), definition.name, project.root);
+    const testId = folderTestId(adapter.id, project, rel, definition.fullName);
+    return this.focused(folder, testId, definition.name, project.root);
   }
 
   private async forItem(item: vscode.TestItem): Promise<RepairTarget | Unresolved> {
@@ -110,7 +111,8 @@ export class Targets {
     if (match.kind === 'file') return this.focused(folder, rel, item.label, file.projectRoot);
     // Only pytest ids name a parametrized case (`test_add[1-2]`); other runners report it otherwise.
     const testCase = file.adapter.id === 'pytest' ? (match.case ?? '') : '';
-    const testId = testIdFor(file.adapter.id, rel, match.definition.fullName) + testCase;
+    const project = { root: file.projectRoot, place: placeInFolder(folder.uri.fsPath, file.projectRoot) ?? '' };
+    const testId = folderTestId(file.adapter.id, project, rel, match.definition.fullName) + testCase;
     return this.focused(folder, testId, match.definition.name, file.projectRoot);
   }
 

@@ -253,8 +253,19 @@ describe('package.json: what the extension contributes', () => {
       assert.notEqual(event, 'onStartupFinished');
       assert.match(event, /^(onLanguage:|workspaceContains:)/);
     }
-    for (const language of ['python', 'javascript', 'typescript'])
+    for (const language of ['python', 'javascript', 'typescript', 'go', 'rust'])
       assert.ok(manifest.activationEvents.includes(`onLanguage:${language}`));
+    // A project of each framework activates it before a file is opened. A top-level go.mod or
+    // Cargo.toml is checked by name: a glob search can time out on a busy machine.
+    for (const marker of [
+      'go.mod',
+      'Cargo.toml',
+      '**/go.mod',
+      '**/Cargo.toml',
+      '**/{vitest,jest}.config.{js,mjs,cjs,ts,mts,cts,json}',
+    ])
+      assert.ok(manifest.activationEvents.includes(`workspaceContains:${marker}`), marker);
+    assert.ok(manifest.activationEvents.some((e) => /^workspaceContains:\*\*\/\.mocharc\./.test(e)));
   });
 
   it('injects its log grammar into the log language', () => {

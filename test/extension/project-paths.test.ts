@@ -6,12 +6,12 @@ import { findTestDefinitions } from '../../src/core/syntax';
 import { isFailing } from '../../src/core/testing';
 import {
   fileOfTestId,
+  folderTestId,
   placeInFolder,
   reportForFolder,
   toFolderPath,
   toProjectPath,
 } from '../../src/extension/logic/project-paths';
-import { testIdFor } from '../../src/extension/logic/test-ids';
 import { FIXTURE_PROJECTS } from '../support/projects';
 
 const FOLDER = path.join(FIXTURE_PROJECTS, 'monorepo-mixed');
@@ -51,7 +51,8 @@ describe('project paths: between a monorepo package and its workspace folder', f
       const language = file.endsWith('.py') ? 'python' : 'javascript';
       const definitions = await findTestDefinitions(source, folderFile, language);
       const definition = definitions.find((d) => d.fullName === fullName)!;
-      assert.equal(rebased.id, testIdFor(report.framework, folderFile, definition.fullName));
+      const project = { root: path.join(FOLDER, place), place };
+      assert.equal(rebased.id, folderTestId(report.framework, project, folderFile, definition.fullName));
       assert.equal(toProjectPath(place, rebased.id), failing[0]!.id, 'and back again for the engine');
       for (const frame of rebased.frames.filter((f) => f.inProject)) assert.ok(frame.file.startsWith(`${place}/`));
     });

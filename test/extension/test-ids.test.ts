@@ -31,7 +31,7 @@ async function run(root: string): Promise<TestReport> {
 async function discoveredIds(root: string, file: string, framework: string): Promise<Map<string, number>> {
   const text = await readFile(path.join(root, file), 'utf8');
   const definitions = await findTestDefinitions(text, file, languageForFile(file)!);
-  return new Map(definitions.map((d) => [testIdFor(framework, file, d.fullName), d.range.startLine]));
+  return new Map(definitions.map((d) => [testIdFor(framework, root, file, d.fullName), d.range.startLine]));
 }
 
 describe('test ids: what tree-sitter finds is what the run reports', function () {
@@ -58,6 +58,47 @@ describe('test ids: what tree-sitter finds is what the run reports', function ()
     });
   }
 
+  // Each framework's own ids: the failing tests (and every other) must be the discovered ones.
+  const frameworks = [
+    { project: 'vitest-buggy', framework: 'vitest', files: ['test/stats.test.ts'] },
+    { project: 'jest-buggy', framework: 'jest', files: ['test/invoice.test.js'] },
+    { project: 'mocha-buggy', framework: 'mocha', files: ['test/slug.test.js'] },
+    { project: 'unittest-buggy', framework: 'unittest', files: ['tests/test_core.py'] },
+    // Table-driven subtests (`TestMedian/odd`) have computed names: they belong to their test function.
+    { project: 'go-buggy', framework: 'go-test', files: ['stats/stats_test.go'] },
+    { project: 'cargo-buggy', framework: 'cargo', files: ['src/lib.rs', 'tests/api.rs'] },
+    { fixture: 'go-subtests', framework: 'go-test', files: ['calc_test.go'] },
+    {
+      fixture: 'cargo-modules',
+      framework: 'cargo',
+      files: ['src/lib.rs', 'src/circle.rs', 'src/square/mod.rs', 'tests/api.rs'],
+    },
+  ];
+
+  for (const { project, fixture, framework, files } of frameworks) {
+    const root = project ? path.join(FIXTURE_PROJECTS, project) : path.join(EXTENSION_FIXTURES, fixture!);
+    it(`names the tests of ${path.basename(root)} (${framework}) as the run reports them`, async () => {
+      const report = await run(root);
+      assert.equal(report.framework, framework);
+      const failing = report.tests.filter(isFailing);
+      assert.ok(failing.length > 0, report.runError ?? report.output);
+      const discovered = new Set<string>();
+      for (const file of files)
+        for (const id of (await discoveredIds(root, file, framework)).keys()) discovered.add(id);
+      const all = [...discovered].join(', ');
+      // Doc-tests are not found in the source as tests; every other result is.
+      for (const result of report.tests.filter((t) => !/ - .* \(line \d+\)$/.test(t.id))) {
+        const owner = discovered.has(result.id) || [...discovered].some((id) => belongsTo(result.id, id));
+        assert.ok(owner, `${result.id} (${result.status}) belongs to none of ${all}`);
+      }
+      const exact = failing.filter((t) => discovered.has(t.id));
+      assert.ok(
+        exact.length > 0,
+        `no failing test is a discovered one: ${failing.map((t) => t.id).join(', ')} vs ${all}`,
+      );
+    });
+  }
+
   it('gives the one-line reason the code lens shows', async () => {
     const python = await run(path.join(FIXTURE_PROJECTS, 'python-buggy'));
     assert.equal(failureReason(python.tests.find(isFailing)!), 'assert 3.0 == 2.0');
@@ -78,6 +119,9 @@ describe('test ids: what tree-sitter finds is what the run reports', function ()
     assert.ok(belongsTo('tests/t.py::TestX::test_a', 'tests/t.py::TestX'));
     assert.ok(belongsTo('test/a.test.js > suite > inner', 'test/a.test.js > suite'));
     assert.ok(!belongsTo('tests/t.py::test_ab', 'tests/t.py::test_a'));
+    assert.ok(belongsTo('example.com/m/stats::TestMedian/odd', 'example.com/m/stats::TestMedian'));
+    assert.ok(!belongsTo('example.com/m/stats::TestMedianOdd', 'example.com/m/stats::TestMedian'));
+    assert.ok(!belongsTo('test/a.test.js > a/b', 'test/a.test.js > a'), 'a slash in a JavaScript name is its own');
   });
 
   it('finds the test under the cursor', async () => {

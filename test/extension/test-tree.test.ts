@@ -15,7 +15,12 @@ describe('the Test Explorer tree of a test file', function () {
   it('puts node --test tests under their describe, nested suites included', async () => {
     const file = 'test/math.test.js';
     const text = await readFile(path.join(EXTENSION_FIXTURES, 'node-describe-nested', file), 'utf8');
-    const nodes = nestDefinitions(await findTestDefinitions(text, file, 'javascript'), 'node-test', file);
+    const nodes = nestDefinitions(
+      await findTestDefinitions(text, file, 'javascript'),
+      'node-test',
+      { root: '/project', place: '' },
+      file,
+    );
     assert.deepEqual(outline(nodes), [
       'test/math.test.js > half',
       '  test/math.test.js > half > halves even numbers',
@@ -28,7 +33,12 @@ describe('the Test Explorer tree of a test file', function () {
   it('puts pytest methods under their class, with pytest ids', async () => {
     const file = 'tests/test_shapes.py';
     const text = await readFile(path.join(EXTENSION_FIXTURES, 'pytest-classes-params', file), 'utf8');
-    const nodes = nestDefinitions(await findTestDefinitions(text, file, 'python'), 'pytest', file);
+    const nodes = nestDefinitions(
+      await findTestDefinitions(text, file, 'python'),
+      'pytest',
+      { root: '/project', place: '' },
+      file,
+    );
     assert.deepEqual(outline(nodes), [
       'tests/test_shapes.py::TestArea',
       '  tests/test_shapes.py::TestArea::test_square',
@@ -42,7 +52,12 @@ describe('the Test Explorer tree of a test file', function () {
     const file = 'test/twice.test.js';
     const text =
       "const { test } = require('node:test');\ntest('same', () => {});\ntest('same', () => {});\ntest('other', () => {});\n";
-    const nodes = nestDefinitions(await findTestDefinitions(text, file, 'javascript'), 'node-test', file);
+    const nodes = nestDefinitions(
+      await findTestDefinitions(text, file, 'javascript'),
+      'node-test',
+      { root: '/project', place: '' },
+      file,
+    );
     assert.deepEqual(outline(nodes), ['test/twice.test.js > same', 'test/twice.test.js > other']);
     assert.equal(nodes[0]!.definition.range.startLine, 2);
   });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseCargoConsole } from './cargo-console';
+import { cargoTestId } from './cargo-ids';
 import { RUST_TEST_FILE } from './cargo-panic';
 import { NEXTEST_WORD, parseNextestJunit, prepareNextest } from './cargo-nextest';
 import { CARGO_COMMAND, cargoSelecting, withCargoFlags } from './cargo-select';
@@ -67,6 +68,8 @@ export const cargoTestAdapter: FrameworkAdapter = {
   selectTests: cargoSelecting,
 
   isTestFile: (relPath) => RUST_TEST_FILE.test(relPath.split(path.sep).join('/')),
+
+  testId: cargoTestId,
 };
 
 /**

@@ -66,7 +66,22 @@ export const goTestAdapter: FrameworkAdapter = {
   selectTests: goSelecting,
 
   isTestFile: (relPath) => relPath.endsWith('_test.go'),
+
+  // go test names a test after its package's import path: `example.com/m/stats::TestMean/empty`.
+  testId: (root, file, fullName) => `${goPackageOf(root, file)}::${fullName}`,
 };
+
+/** The import path of the package in `file`'s folder: the nearest go.mod's module and the folders below it. */
+function goPackageOf(root: string, file: string): string {
+  const dir = path.dirname(path.resolve(root, file));
+  for (let moduleDir = dir; ; moduleDir = path.dirname(moduleDir)) {
+    const module = MODULE_DIRECTIVE.exec(readText(path.join(moduleDir, 'go.mod')))?.[1];
+    const below = path.relative(moduleDir, dir).split(path.sep).join('/');
+    if (module) return below ? `${module}/${below}` : module;
+    // No module: go names a folder's package by its relative path.
+    if (path.dirname(moduleDir) === moduleDir) return `./${path.relative(root, dir).split(path.sep).join('/')}`;
+  }
+}
 
 function readText(file: string): string {
   try {

@@ -93,6 +93,8 @@ export const pytestAdapter: FrameworkAdapter = {
 
   selectTests: pytestSelecting,
 
+  testId: (_root, file, fullName) => `${file}::${fullName}`,
+
   isTestFile(relPath) {
     const posix = relPath.split(path.sep).join('/');
     const name = path.posix.basename(posix);

@@ -128,4 +128,9 @@ export interface FrameworkAdapter {
    * when the command and the framework allow it; undefined means the whole suite has to run.
    */
   selectTests?(command: string, tests: readonly TestCaseResult[], scope: 'tests' | 'files'): string | undefined;
+  /**
+   * The id this framework's reports give the test that tree-sitter finds in `file` (relative to
+   * `projectRoot`) under `fullName`. Without it, the JavaScript runners' `file > suite > test`.
+   */
+  testId?(projectRoot: string, file: string, fullName: string): string;
 }

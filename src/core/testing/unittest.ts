@@ -93,6 +93,9 @@ export const unittestAdapter: FrameworkAdapter = {
     return `${plain} ${patterns.map((p) => `-k ${shellQuote(p)}`).join(' ')}`;
   },
 
+  // Our runner names tests as pytest does: `tests/test_x.py::TestX::test_y`.
+  testId: (_root, file, fullName) => `${file}::${fullName}`,
+
   isTestFile(relPath) {
     const posix = relPath.split(path.sep).join('/');
     const name = path.posix.basename(posix);

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import type { StackFrame, TestCaseResult, TestReport } from '../../core';
+import { testIdFor } from './test-ids';
 
 /** The project root's POSIX path inside the folder: '' when they are the same; undefined when it lies outside. */
 export function placeInFolder(folderPath: string, projectRoot: string): string | undefined {
@@ -46,4 +47,19 @@ function testForFolder(test: TestCaseResult, place: string): TestCaseResult {
 export function fileOfTestId(id: string): string {
   const cut = [id.indexOf('::'), id.indexOf(' > ')].filter((i) => i > 0);
   return cut.length ? id.slice(0, Math.min(...cut)) : id;
+}
+
+/**
+ * The id, as the folder sees it, that the framework's report gives the test tree-sitter finds under
+ * `fullName` in the folder-relative file `rel` of the project: the same conversion reports get.
+ */
+export function folderTestId(
+  framework: string,
+  project: { root: string; place: string },
+  rel: string,
+  fullName: string,
+): string {
+  const file = toProjectPath(project.place, rel);
+  const id = testIdFor(framework, project.root, file, fullName);
+  return project.place && id.startsWith(file) ? toFolderPath(project.place, id) : id;
 }

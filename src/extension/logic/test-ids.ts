@@ -1,12 +1,7 @@
 import type { TestDefinition } from '../../core';
 
-/**
- * The engine's id of a test found by tree-sitter, as the framework adapter would report it:
- * `tests/test_core.py::TestX::test_y` for pytest, `test/cart.test.js > suite > test` for node --test.
- */
-export function testIdFor(framework: string, file: string, fullName: string): string {
-  return framework === 'pytest' ? `${file}::${fullName}` : `${file} > ${fullName}`;
-}
+/** The engine's id of a test found by tree-sitter: the framework adapter says how its reports name it. */
+export { testIdFor } from '../../core';
 
 /** `tests/test_x.py::test_a[1-2]` → `tests/test_x.py::test_a`: a parametrized case belongs to its function. */
 export function baseTestId(id: string): string {
@@ -22,7 +17,9 @@ export function belongsTo(resultId: string, definitionId: string): boolean {
     resultId === definitionId ||
     baseTestId(resultId) === definitionId ||
     resultId.startsWith(`${definitionId}::`) ||
-    resultId.startsWith(`${definitionId} > `)
+    resultId.startsWith(`${definitionId} > `) ||
+    // go test's subtests: `pkg::TestX/case` runs inside `pkg::TestX`. Script ids (` > `) may hold a `/` of their own.
+    (!definitionId.includes(' > ') && resultId.startsWith(`${definitionId}/`))
   );
 }
 

@@ -1,5 +1,5 @@
 import type { TestDefinition } from '../../core';
-import { testIdFor } from './test-ids';
+import { folderTestId } from './project-paths';
 
 /** A test or suite found in a file, with the engine's id and what it contains. */
 export interface TestNode {
@@ -12,12 +12,17 @@ export interface TestNode {
  * The file's definitions as a tree: each one goes under the innermost suite spanning it. A name
  * defined twice is kept once, as the framework reports both under one id too.
  */
-export function nestDefinitions(definitions: readonly TestDefinition[], framework: string, file: string): TestNode[] {
+export function nestDefinitions(
+  definitions: readonly TestDefinition[],
+  framework: string,
+  project: { root: string; place: string },
+  file: string,
+): TestNode[] {
   const top: TestNode[] = [];
   const suites: TestNode[] = [];
   const ids = new Set<string>();
   for (const definition of definitions) {
-    const testId = testIdFor(framework, file, definition.fullName);
+    const testId = folderTestId(framework, project, file, definition.fullName);
     if (ids.has(testId)) continue;
     ids.add(testId);
     const node: TestNode = { definition, testId, children: [] };

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { findTestDefinitions, languageForFile, type TestDefinition } from '../../core';
 import { LineIndex, nestDefinitions, type TestNode } from '../logic/test-tree';
+import { projectOf } from '../project-tests';
+import { readSettings } from '../settings';
 import { currentText } from '../workspace';
 import type { ItemData, TestTree } from './tree';
 
@@ -44,8 +46,11 @@ export class TestFileParser {
     }
     const lines = new LineIndex(text);
     const uri = fileItem.uri;
+    const project = await projectOf(data.folder, uri, readSettings(data.folder.uri));
     fileItem.children.replace(
-      nestDefinitions(definitions, data.framework, data.file).map((node) => this.itemOf(node, data, uri, lines)),
+      nestDefinitions(definitions, data.framework, project, data.file).map((node) =>
+        this.itemOf(node, data, uri, lines),
+      ),
     );
   }
 

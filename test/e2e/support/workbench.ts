@@ -173,6 +173,14 @@ export class Workbench {
     await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor();
   }
 
+  /** Moves the active editor's cursor to a 1-based line (Go to Line), which scrolls it into view. */
+  async goToLine(line: number): Promise<void> {
+    await this.page.keyboard.press('Control+G');
+    await this.page.locator(QUICK_INPUT_BOX).fill(`:${line}`);
+    await this.page.keyboard.press('Enter');
+    await this.page.locator(QUICK_INPUT).waitFor({ state: 'hidden' });
+  }
+
   /** The tab of the active editor, if its label contains `label`. */
   activeTab(label: string | RegExp): Locator {
     return this.page.locator('.editor-group-container.active .tab.active').filter({ hasText: label });

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { hasAnyFile } from './files';
+import { reportFrom } from './js-report';
 import { parseNodeConsole } from './node-test-console';
 import { readRecords, resultsFromRecords } from './node-test-records';
 import { readPackageJson } from './package-json';
 import { nodeTestSelecting } from './select';
-import { countTests, type FrameworkAdapter, type PreparedCommand, type TestReport } from './types';
+import type { FrameworkAdapter, PreparedCommand } from './types';
 
 const REPORT_FILE = 'node-test.jsonl';
 /** `node --test`, `node --experimental-x --test test/`, `npx node --test`: node with the --test flag. */
@@ -80,25 +81,15 @@ export const nodeTestAdapter: FrameworkAdapter = {
   },
 
   parse(input) {
-    const records = input.report ? readRecords(input.report) : [];
-    const tests = records.length
-      ? resultsFromRecords(records, input.projectRoot, true)
-      : resultsFromRecords(parseNodeConsole(input.output), input.projectRoot, false);
-    const report: TestReport = {
-      framework: 'node-test',
-      tests,
-      counts: countTests(tests),
-      exitCode: input.exitCode,
-      timedOut: input.timedOut,
-      output: input.output,
-      durationMs: input.durationMs,
-    };
-    const loadErrors = tests.filter((t) => t.id === t.file && t.status === 'errored');
-    if (loadErrors.length && loadErrors.length === tests.length) {
-      const first = loadErrors[0]!;
-      report.runError = `could not load ${first.file}: ${first.message ?? 'the test file failed before any test ran'}`;
-    }
-    return report;
+    return reportFrom(
+      'node-test',
+      input,
+      (report, root) => {
+        const records = readRecords(report);
+        return records.length ? resultsFromRecords(records, root, true) : undefined;
+      },
+      (output, root) => resultsFromRecords(parseNodeConsole(output), root, false),
+    );
   },
 
   selectTests: nodeTestSelecting,

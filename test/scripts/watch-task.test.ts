@@ -46,10 +46,15 @@ describe('the watch task reads the watch build (.vscode/tasks.json, esbuild.mjs 
     await mkdir(path.join(dir, 'src', 'extension'), { recursive: true });
     await mkdir(path.join(dir, 'src', 'cli'), { recursive: true });
     await writeFile(path.join(dir, 'src', 'cli', 'main.ts'), 'console.log("cli");\n');
-    // Copied beside the bundle by every build, like the grammars.
-    const tracePlugin = path.join('src', 'core', 'localize', 'trace', 'self_repair_trace.py');
-    await mkdir(path.join(dir, path.dirname(tracePlugin)), { recursive: true });
-    await copyFile(path.join(ROOT, tracePlugin), path.join(dir, tracePlugin));
+    // Copied beside the bundle by every build, like the grammars: without them the build cannot end.
+    for (const file of [
+      'src/core/localize/trace/self_repair_trace.py',
+      'src/core/testing/mocha-reporter.cjs',
+      'src/core/testing/python/self_repair_unittest.py',
+    ]) {
+      await mkdir(path.join(dir, path.dirname(file)), { recursive: true });
+      await copyFile(path.join(ROOT, file), path.join(dir, file));
+    }
     log = path.join(dir, 'watch.log');
   });
   afterEach(async () => {

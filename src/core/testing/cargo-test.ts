@@ -6,7 +6,7 @@ import { RUST_TEST_FILE } from './cargo-panic';
 import { NEXTEST_WORD, parseNextestJunit, prepareNextest } from './cargo-nextest';
 import { CARGO_COMMAND, cargoSelecting, withCargoFlags } from './cargo-select';
 import { plainCommand } from './select';
-import { countTests, type FrameworkAdapter, type PreparedCommand, type TestCaseResult, type TestReport } from './types';
+import { type FrameworkAdapter, type PreparedCommand, reportOf, type TestCaseResult } from './types';
 
 export const HUNG_MESSAGE = 'hung: still running when the run was stopped at its time limit';
 
@@ -52,15 +52,7 @@ export const cargoTestAdapter: FrameworkAdapter = {
       const hung = parsed.unfinished.filter((t) => !seen.has(t.id)).map((t) => ({ ...t, message: HUNG_MESSAGE }));
       tests = [...tests, ...hung];
     }
-    const report: TestReport = {
-      framework: 'cargo',
-      tests,
-      counts: countTests(tests),
-      exitCode: input.exitCode,
-      timedOut: input.timedOut,
-      output: input.output,
-      durationMs: input.durationMs,
-    };
+    const report = reportOf('cargo', tests, input);
     if (runError) report.runError = runError;
     return report;
   },

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { goOutputText, goResults, readGoRun } from './go-test-events';
 import { plainCommand } from './select';
 import { shellQuote } from './shell';
-import { countTests, type FrameworkAdapter, type PreparedCommand, type TestCaseResult, type TestReport } from './types';
+import { type FrameworkAdapter, type PreparedCommand, reportOf, type TestCaseResult } from './types';
 
 const REPORT_FILE = 'go-test.jsonl';
 /** `go test`, `/usr/local/go/bin/go test`, `cd x && go test ./...`: go's program word, then `test`. */
@@ -47,15 +47,7 @@ export const goTestAdapter: FrameworkAdapter = {
       if (module) run.modules.set(module, input.projectRoot);
     }
     const tests = goResults(run, input.projectRoot);
-    const report: TestReport = {
-      framework: 'go-test',
-      tests,
-      counts: countTests(tests),
-      exitCode: input.exitCode,
-      timedOut: input.timedOut,
-      output: goOutputText(`${input.report ?? ''}\n${input.output}`),
-      durationMs: input.durationMs,
-    };
+    const report = reportOf('go-test', tests, input, goOutputText(`${input.report ?? ''}\n${input.output}`));
     const failedBuilds = tests.filter((t) => run.buildFailures.has(t.id));
     if (failedBuilds.length && failedBuilds.length === tests.length) {
       report.runError = `${failedBuilds[0]!.message ?? 'build failed'} (${failedBuilds[0]!.id})`;

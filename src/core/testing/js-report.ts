@@ -1,4 +1,4 @@
-import { countTests, type RawTestRun, type TestCaseResult, type TestReport } from './types';
+import { type RawTestRun, reportOf, type TestCaseResult, type TestReport } from './types';
 
 /**
  * A run's report from the results its framework's report file gave (undefined when it gave none),
@@ -14,15 +14,7 @@ export function reportFrom(
     (input.report ? parse(input.report, input.projectRoot) : undefined) ??
     fromConsole?.(input.output, input.projectRoot) ??
     [];
-  const report: TestReport = {
-    framework,
-    tests,
-    counts: countTests(tests),
-    exitCode: input.exitCode,
-    timedOut: input.timedOut,
-    output: input.output,
-    durationMs: input.durationMs,
-  };
+  const report = reportOf(framework, tests, input);
   const loadErrors = tests.filter((t) => t.id === t.file && t.status === 'errored');
   if (loadErrors.length && loadErrors.length === tests.length) {
     const first = loadErrors[0]!;

@@ -76,6 +76,24 @@ export function countTests(tests: readonly TestCaseResult[]): TestCounts {
   return counts;
 }
 
+/** A run's report: its results, counted, and what the run itself gave (exit, time, output). */
+export function reportOf(
+  framework: string,
+  tests: TestCaseResult[],
+  input: RawTestRun,
+  output: string = input.output,
+): TestReport {
+  return {
+    framework,
+    tests,
+    counts: countTests(tests),
+    exitCode: input.exitCode,
+    timedOut: input.timedOut,
+    output,
+    durationMs: input.durationMs,
+  };
+}
+
 /** Failed or errored: what a repair is for. */
 export function isFailing(t: TestCaseResult): boolean {
   return t.status === 'failed' || t.status === 'errored';

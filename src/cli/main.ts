@@ -7,6 +7,7 @@ import {
   envNameProblem,
   errorKindOf,
   errorLine,
+  type GenerateTarget,
   isConfigurationError,
   type IsolationKind,
   isVariableName,
@@ -25,7 +26,8 @@ import {
   writeChanges,
 } from '../core';
 import { progressPrinter } from './progress';
-import { chooseProject } from './project';
+import { chooseGenerateProject } from './generate';
+import { chooseProject, type ChosenProject } from './project';
 import { abortOnSignals } from './signals';
 
 export const EXIT = { fixed: 0, unfixed: 1, usage: 2, cancelled: 130 } as const;
@@ -215,8 +217,12 @@ function exitCode(result: RepairResult, applyError: string | undefined, signalSt
   }
 }
 
-async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO): Promise<number> {
-  const project = await chooseProject(io.cwd, dir, flags.test);
+/** Runs the loop on a chosen project: a repair, or with `project.generate` the implementation of a stub. */
+async function runRepair(
+  project: ChosenProject & { generate?: GenerateTarget },
+  flags: RepairFlags,
+  io: CliIO,
+): Promise<number> {
   const projectRoot = project.root;
   const config = resolveModelConfig({ baseUrl: flags.baseUrl, model: flags.model, env: io.env });
   const model = new OpenAIModelClient(config, { timeoutMs: flags.modelTimeout * 1000 });
@@ -254,6 +260,7 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
       flakyCheck: flags.flakyCheck,
       tracing: flags.tracing,
       runtimeValues: flags.runtimeValues,
+      generate: project.generate,
       signal,
       onEvent,
     }),
@@ -299,7 +306,22 @@ function repairCommand(program: Command): Command {
       '[path]',
       'project folder, a folder inside one, or a test file: the tests run in the nearest folder above it with a test framework configuration',
       '.',
-    )
+    );
+  return loopOptions(command);
+}
+
+/** `self-repair generate <file>:<function>`: the options of `repair`, the same loop. */
+function generateCommand(program: Command): Command {
+  const command = program
+    .command('generate')
+    .description('implement a stub so that the tests that call it pass; print (or --apply) the verified patch')
+    .argument('<file:function>', 'the stub, e.g. stats/core.py:mean or src/shapes.ts:Rectangle.area');
+  return loopOptions(command);
+}
+
+/** The options `repair` and `generate` share: how the tests run, the model, the budgets, the output. */
+function loopOptions(command: Command): Command {
+  command
     .option('-t, --test <command>', 'shell command that runs the tests (detected when omitted)')
     .option('-m, --model <id>', `model id (env SELF_REPAIR_MODEL, default ${DEFAULT_MODEL})`)
     .option('--base-url <url>', `OpenAI-compatible endpoint (env SELF_REPAIR_BASE_URL, default ${DEFAULT_BASE_URL})`);
@@ -343,7 +365,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
   repairCommand(program).action(async (dir: string | undefined, flags: RepairFlags) => {
     json = !!flags.json;
-    code = await runRepair(dir, flags, io);
+    code = await runRepair(await chooseProject(io.cwd, dir, flags.test), flags, io);
+  });
+  generateCommand(program).action(async (spec: string, flags: RepairFlags) => {
+    json = !!flags.json;
+    code = await runRepair(await chooseGenerateProject(io.cwd, spec), flags, io);
   });
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -54,7 +54,7 @@ export async function chooseProject(
  * just below the home or temporary folder (a stray package.json there belongs to no project), else
  * the filesystem root.
  */
-function searchBoundary(dir: string): string {
+export function searchBoundary(dir: string): string {
   const stops = new Set([os.homedir(), os.tmpdir()].map((stop) => path.resolve(stop)));
   for (let current = dir; ; current = path.dirname(current)) {
     if (existsSync(path.join(current, '.git'))) return current;

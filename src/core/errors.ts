@@ -20,6 +20,8 @@ export type ErrorKind =
   // The user's files changed while the repair ran, so the patch was not written.
   | 'stale-file'
   | 'cancelled'
+  // Generate mode: the function named is not there, not a stub, or no test calls it.
+  | 'generate-target'
   // Anything else: a fault of Self-repair itself.
   | 'internal';
 
@@ -32,6 +34,7 @@ const CONFIGURATION: ReadonlySet<ErrorKind> = new Set([
   'no-project',
   'test-command',
   'sandbox',
+  'generate-target',
 ]);
 
 /** Problems with the API key, which the user sets with "Set API Key" (or SELF_REPAIR_API_KEY). */

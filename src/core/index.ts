@@ -1,5 +1,6 @@
 /** The Self-repair engine. Hosts (the CLI, the VS Code extension) use only what is exported here. */
 export * from './repair';
+export * from './generate';
 export * from './model';
 export * from './testing';
 export * from './sandbox';

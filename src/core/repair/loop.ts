@@ -12,6 +12,7 @@ import { ProcessRunner } from '../sandbox';
 import { decide, rankCandidates } from './decide';
 import { finishRepair, type RepairEnding } from './finish';
 import { gatherEvidence } from './evidence';
+import { planGeneration } from '../generate';
 import { prepareRepair } from './prepare';
 import { BudgetSpent, Cancelled, RepairSession, TimeBudget, type LoopSettings } from './session';
 import { runTurn, type TurnState } from './turn';
@@ -62,6 +63,8 @@ function settingsOf(options: RepairOptions, signal: AbortSignal | undefined): Lo
 }
 
 async function repairInSession(session: RepairSession, options: RepairOptions): Promise<RepairEnding> {
+  if (options.generate)
+    session.generate = await planGeneration(options.projectRoot, options.testCommand, options.generate);
   const prepared = await prepareRepair(session, options.projectRoot, options.testCommand);
   if ('ending' in prepared) return prepared.ending;
   const { task } = prepared;

@@ -162,6 +162,7 @@ export async function prepareRepair(
   session.checkCancelled();
   const hung = baseline.timedOut ? await nameHungTest(project, session.settings) : undefined;
   session.checkCancelled();
+  if (session.generate && baseline.tests.length) session.settings.focusTests = session.generate.focus(baseline);
   const goal = repairGoal(baseline, session.settings.focusTests, hung);
   const limit = candidateTimeLimit(baseline, session.settings.timeoutMs);
   session.emit({

@@ -1,3 +1,4 @@
+import type { GeneratePlan } from '../generate';
 import type { ChatResponse, ModelClient, TokenUsage } from '../model/types';
 import type { CommandRunner } from '../sandbox/types';
 import type { TestReport } from '../testing/types';
@@ -87,6 +88,8 @@ export class RepairSession {
   flakyTests: string[] = [];
   /** Limits the repair worked under that the user should know of, e.g. a cut file listing. */
   notes: string[] = [];
+  /** Generate mode: chooses the tests that count and writes the first prompt. */
+  generate?: GeneratePlan;
 
   constructor(
     readonly settings: LoopSettings,

@@ -45,7 +45,8 @@ export async function runTurn(
     previous: state.previous,
     maxTokens: session.settings.maxPromptTokens,
   });
-  const replies = await askForCandidates(session, turn, prompt);
+  const first = turn === 1 ? session.generate?.firstPrompt(task, session.settings.maxPromptTokens) : undefined;
+  const replies = await askForCandidates(session, turn, first ?? prompt);
   session.checkCancelled();
 
   const verified = await mapLimit(replies, session.settings.verifyConcurrency, async ({ index, reply }) => {

@@ -1,6 +1,7 @@
 import type { ErrorKind } from '../errors';
 import type { ModelClient, TokenUsage } from '../model/types';
 import type { CommandRunner } from '../sandbox/types';
+import type { GenerateTarget } from '../generate/target';
 import type { TestReport } from '../testing/types';
 import type { PromptFit } from './prompt-budget';
 import type { CandidateTimeLimit } from './time-limit';
@@ -46,6 +47,8 @@ export interface RepairOptions {
   tracing?: boolean;
   /** With tracing, also record the values the most suspect function saw in one failing test (default true). */
   runtimeValues?: boolean;
+  /** Generate mode: implement this stub; the tests calling it that fail at the baseline are the goal (see core/generate). */
+  generate?: GenerateTarget;
 }
 
 export interface RequestRecord extends TokenUsage {

@@ -143,7 +143,7 @@ describe('self-repair generate (the bundled dist/cli.js as a child process)', fu
       [
         'a stub no test calls',
         'stats/core.py:spread',
-        /^error: no test calls spread: write a test that calls spread first$/m,
+        /^error: no test calls spread: write a test that calls spread first \(/m,
       ],
       ['a stub without docs', 'stats/core.py:scale', /^error: scale in stats\/core\.py has no docstring or comment/m],
       ['a file that is not there', 'stats/nope.py:mean', /^error: file not found: stats\/nope\.py$/m],

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { implementFunction } from './generate/implement';
 import type { Log } from './log';
 import { MESSAGES } from './logic/messages';
 import type { RepairRunner } from './repair-runner';
@@ -33,9 +34,7 @@ export function registerCommands({ runner, targets, review, keys, log }: Command
     command('selfRepair.repairTest', repairTest),
     // The same, titled "Self-repair" for the Test Explorer's failed items and failure messages.
     command('selfRepair.repairFailedTest', repairTest),
-    command('selfRepair.implementFunction', () => {
-      void vscode.window.showInformationMessage(MESSAGES.implementComing);
-    }),
+    command('selfRepair.implementFunction', (arg) => implementFunction(runner, arg)),
     command('selfRepair.setApiKey', () => keys.prompt()),
     command('selfRepair.showLog', () => log.show()),
     command('selfRepair.cancel', () => runner.cancel()),

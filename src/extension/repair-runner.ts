@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import {
   type Candidate,
   errorLine,
+  type GenerateTarget,
   type Isolation,
   IsolationError,
   type ModelConfig,
@@ -43,6 +44,8 @@ export interface RepairTarget {
   focusTests?: string[];
   /** What the user asked to repair, for messages: a test's name. */
   label?: string;
+  /** Implement this stub instead of repairing (generate mode). */
+  generate?: GenerateTarget;
 }
 
 /**
@@ -147,6 +150,7 @@ export class RepairRunner extends Disposable {
             flakyCheck: settings.flakyCheck,
             tracing: settings.tracing,
             runtimeValues: settings.runtimeValues,
+            generate: target.generate,
             signal,
             onEvent: (event) => {
               progress.apply(event);

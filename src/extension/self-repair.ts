@@ -3,6 +3,7 @@ import { FailingTestLenses } from './code-lens';
 import { registerCommands } from './commands';
 import { Disposable } from './disposable';
 import { FailureStore } from './failures';
+import { StubLenses } from './generate/stub-lens';
 import { Log } from './log';
 import { RepairRunner } from './repair-runner';
 import { CandidateReview } from './review/review';
@@ -19,6 +20,7 @@ export class SelfRepair extends Disposable {
     const failures = this._register(new FailureStore());
     const tests = this._register(new SelfRepairTests(failures, log));
     this._register(new FailingTestLenses(failures));
+    this._register(new StubLenses());
     const statusBar = this._register(new RepairStatusBar());
     const review = this._register(new CandidateReview(log, failures, tests));
     const keys = new ApiKeyStore(context.secrets);

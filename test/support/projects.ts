@@ -6,11 +6,11 @@ import { copyPrefix } from '../../src/core/sandbox';
 
 export const FIXTURE_PROJECTS = path.resolve(__dirname, '..', 'fixtures', 'projects');
 
-/** A throw-away copy of a sample project, so a test may let the CLI write into it. */
+/** A throw-away copy of a sample project (a folder of test/fixtures/projects, or an absolute path), so a test may let the CLI write into it. */
 export async function copyProject(name: string): Promise<{ root: string; remove: () => Promise<void> }> {
   const parent = await mkdtemp(path.join(os.tmpdir(), 'self-repair-test-'));
-  const root = path.join(parent, name);
-  await cp(path.join(FIXTURE_PROJECTS, name), root, {
+  const root = path.join(parent, path.basename(name));
+  await cp(path.resolve(FIXTURE_PROJECTS, name), root, {
     recursive: true,
     // Links stay as written: fs.cp would point node_modules/.bin's relative links at the fixture's own
     // files, which a sandbox that hides the folder the repository sits in cannot reach.

@@ -13,6 +13,10 @@ describe('the buttons of an error message, picked by the error\u2019s kind', () 
     }
   });
 
+  it('offers only the log when the function to implement is not a stub or no test calls it', () => {
+    assert.deepEqual(errorActions('generate-target', { log: true }), ['Show Log']);
+  });
+
   it('offers only the log for the endpoint\u2019s own trouble and for faults of Self-repair', () => {
     for (const kind of ['rate-limited', 'server', 'bad-response', 'internal', undefined] as const) {
       assert.deepEqual(errorActions(kind, { log: true }), ['Show Log'], String(kind));

@@ -22,12 +22,13 @@ export async function implementFunction(runner: RepairRunner, arg?: unknown): Pr
   const chosen = isImplementArgument(arg) ? await fromLens(arg) : await fromEditor();
   if (!chosen) return;
   if ('problem' in chosen) {
+    // Not awaited: the command returns while the message waits for a click.
     const repairInstead = 'Self-repair';
-    const choice = await vscode.window.showInformationMessage(
-      chosen.problem,
-      ...(chosen.offerRepair ? [repairInstead] : []),
-    );
-    if (choice === repairInstead) await vscode.commands.executeCommand('selfRepair.repair');
+    void vscode.window
+      .showInformationMessage(chosen.problem, ...(chosen.offerRepair ? [repairInstead] : []))
+      .then((choice) => {
+        if (choice === repairInstead) void vscode.commands.executeCommand('selfRepair.repair');
+      });
     return;
   }
   await runner.run(chosen);

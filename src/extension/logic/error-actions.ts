@@ -16,7 +16,8 @@ export type ErrorAction = (typeof ERROR_ACTIONS)[keyof typeof ERROR_ACTIONS];
 export function errorActions(kind: ErrorKind | undefined, options: { log: boolean }): ErrorAction[] {
   return [
     ...(isKeyError(kind) ? [ERROR_ACTIONS.setApiKey] : []),
-    ...(isConfigurationError(kind) ? [ERROR_ACTIONS.openSettings] : []),
+    // A stub that cannot be implemented is fixed in the code, not in the settings.
+    ...(isConfigurationError(kind) && kind !== 'generate-target' ? [ERROR_ACTIONS.openSettings] : []),
     ...(options.log ? [ERROR_ACTIONS.showLog] : []),
   ];
 }

@@ -7,6 +7,7 @@ export const MESSAGES = {
     'Implement Function is coming with the repair strategies work. For now, write a failing test for the function and run Self-repair.',
   noCandidate: 'No Self-repair candidate is under review.',
   reviewMoved: 'That Self-repair candidate is no longer under review; use the buttons of the one shown now.',
+  noKey: 'Self-repair: no API key set, so nothing ran; set one with "Self-repair: Set API Key" when you are ready.',
   noTestHere: 'Place the cursor inside a test, or use the Self-repair action on a failed test in the Test Explorer.',
 } as const;
 

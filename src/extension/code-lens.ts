@@ -4,7 +4,8 @@ import { Disposable } from './disposable';
 import type { FailureStore } from './failures';
 import { folderTestId } from './logic/project-paths';
 import { belongsTo } from './logic/test-ids';
-import { oneLine } from './logic/text';
+import { LensRefresh } from './logic/lens-refresh';
+import { lensTitle } from './logic/lens-title';
 import { projectOf } from './project-tests';
 import { readSettings } from './settings';
 import { relativePath } from './workspace';
@@ -26,23 +27,50 @@ export interface LensTarget {
   testId: string;
 }
 
+const SELECTOR: vscode.DocumentSelector = TEST_LANGUAGES.map((language) => ({ scheme: 'file', language }));
+
 /**
- * `$(wrench) Self-repair` and the failure's one-line reason above each failing test, from the last
- * run of the folder's tests. Positions come from parsing the document as it is now, so lenses stay
- * on their test while the user edits.
+ * `$(wrench) Self-repair: fix "test_x" — reason` above each failing test, from the last run of the
+ * folder's tests. Positions come from parsing the document as it is now, so lenses stay on their
+ * test while the user edits.
  */
 export class FailingTestLenses extends Disposable implements vscode.CodeLensProvider {
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly refresh = new LensRefresh({
+    signal: () => this.changed.fire(),
+    visibleDocuments: () =>
+      vscode.window.visibleTextEditors
+        .filter((editor) => vscode.languages.match(SELECTOR, editor.document) > 0)
+        .map((editor) => editor.document.uri.toString()),
+    setTimeout: (callback, ms) => {
+      const timer = setTimeout(callback, ms);
+      return { dispose: () => clearTimeout(timer) };
+    },
+  });
 
   constructor(private readonly failures: FailureStore) {
     super();
-    this._register(failures.onDidChange(() => this.changed.fire()));
-    const selector = TEST_LANGUAGES.map((language) => ({ scheme: 'file', language }));
-    this._register(vscode.languages.registerCodeLensProvider(selector, this));
+    this._register(this.refresh);
+    this._register(failures.onDidChange(() => this.refresh.changed()));
+    // Moments when an editor that missed the change is in view again.
+    this._register(vscode.window.onDidChangeVisibleTextEditors(() => this.refresh.poke()));
+    this._register(
+      vscode.window.onDidChangeWindowState((state) => {
+        if (state.focused) this.refresh.poke();
+      }),
+    );
+    this._register(vscode.languages.registerCodeLensProvider(SELECTOR, this));
   }
 
-  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+  async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
+    const done = this.refresh.providing(document.uri.toString());
+    const lenses = await this.lensesOf(document);
+    if (!token.isCancellationRequested) done();
+    return lenses;
+  }
+
+  private async lensesOf(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
     // The whole folder's failures: a go test's id names its package, a Rust unit test's its crate target, not this file.
     const known = folder && this.failures.inFolder(folder);
@@ -64,19 +92,16 @@ export class FailingTestLenses extends Disposable implements vscode.CodeLensProv
       const target: LensTarget = { uri: document.uri.toString(), testId };
       lenses.push(
         new vscode.CodeLens(range, {
-          title: '$(wrench) Self-repair',
+          title: lensTitle(
+            definition.name,
+            failing.map((f) => f.reason),
+          ),
           command: 'selfRepair.repairTest',
           arguments: [target],
-          tooltip: `Repair ${definition.name} with Self-repair: only a patch that makes it pass, without breaking other tests, is offered`,
-        }),
-      );
-      const more = failing.length > 1 ? ` (+${failing.length - 1} more)` : '';
-      lenses.push(
-        new vscode.CodeLens(range, {
-          // No command: the reason is a label, not a second button.
-          title: `— ${oneLine(failing[0]!.reason, 72)}${more}`,
-          command: '',
-          tooltip: failing.map((f) => `${f.id}: ${f.message}`).join('\n'),
+          tooltip: [
+            `Repair ${definition.name} with Self-repair: only a patch that makes it pass, without breaking other tests, is offered`,
+            ...failing.map((f) => `${f.id}: ${f.message}`),
+          ].join('\n'),
         }),
       );
     }

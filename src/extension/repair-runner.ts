@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import {
   type Candidate,
+  DEFAULT_BASE_URL,
   errorLine,
   type GenerateTarget,
   type Isolation,
@@ -107,7 +108,7 @@ export class RepairRunner extends Disposable {
       setContext(CONTEXT_KEYS.running, false);
     }
     this.statusBar.finish(progress, result ? endState(result) : 'error');
-    if (result) await this.conclude(project, result);
+    if (result) await this.conclude(project, result, target);
     return result;
   }
 
@@ -197,24 +198,35 @@ export class RepairRunner extends Disposable {
     }
   }
 
-  /** Endpoint, model and key, or undefined after telling the user what is missing. */
+  /**
+   * Endpoint, model and key, or undefined after telling the user what is missing. An endpoint off
+   * this machine with no key stored asks for one at once, and the repair goes on once it is set.
+   */
   private async modelConfig(settings: { baseUrl?: string; model?: string }): Promise<ModelConfig | undefined> {
+    const resolve = async () =>
+      resolveModelConfig({ baseUrl: settings.baseUrl, model: settings.model, apiKey: await this.keys.get() });
     try {
-      return resolveModelConfig({ baseUrl: settings.baseUrl, model: settings.model, apiKey: await this.keys.get() });
+      return await resolve();
     } catch (error) {
       if (!(error instanceof SelfRepairError)) throw error;
-      const message =
-        error.kind === 'missing-key'
-          ? `Self-repair needs an API key for ${settings.baseUrl ?? process.env.SELF_REPAIR_BASE_URL ?? 'the model endpoint'}: set one (kept in VS Code\u2019s secret storage), or point selfRepair.baseUrl at a local server.`
-          : `Self-repair: ${error.message}`;
-      // Nothing ran yet, so there is no log to show.
-      this.showError(message, errorActions(error.kind, { log: false }));
-      return undefined;
+      if (error.kind !== 'missing-key') {
+        // Nothing ran yet, so there is no log to show.
+        this.showError(`Self-repair: ${error.message}`, errorActions(error.kind, { log: false }));
+        return undefined;
+      }
     }
+    const endpoint = settings.baseUrl ?? process.env.SELF_REPAIR_BASE_URL ?? DEFAULT_BASE_URL;
+    if ((await this.keys.prompt(endpoint)) && (await this.keys.get())) return resolve();
+    void vscode.window.showInformationMessage(MESSAGES.noKey);
+    return undefined;
   }
 
-  private showError(message: string, actions: ErrorAction[]): void {
-    void vscode.window.showErrorMessage(message, ...actions).then(this.followUp);
+  /** `retry`: the repair to start again once a key is set from this message (the endpoint refused the old one). */
+  private showError(message: string, actions: ErrorAction[], retry?: RepairTarget): void {
+    void vscode.window.showErrorMessage(message, ...actions).then(async (choice) => {
+      if (!retry || choice !== ERROR_ACTIONS.setApiKey) return this.followUp(choice);
+      if ((await this.keys.prompt()) && (await this.keys.get())) await this.run(retry);
+    });
   }
 
   /** The buttons of the messages above; never awaited, so the command that ran the repair returns. */
@@ -224,7 +236,7 @@ export class RepairRunner extends Disposable {
     else if (choice === ERROR_ACTIONS.showLog) this.log.show();
   };
 
-  private async conclude(project: FolderProject, result: RepairResult): Promise<void> {
+  private async conclude(project: FolderProject, result: RepairResult, target: RepairTarget): Promise<void> {
     switch (endState(result)) {
       case 'fixed': {
         const shown = await confirmedCandidates(result.candidates.filter((c) => c.fixed));
@@ -250,7 +262,7 @@ export class RepairRunner extends Disposable {
         void vscode.window.showInformationMessage('Self-repair cancelled; your files are unchanged.');
         return;
       case 'error':
-        this.showError(`Self-repair: ${result.message}`, errorActions(result.errorKind, { log: true }));
+        this.showError(`Self-repair: ${result.message}`, errorActions(result.errorKind, { log: true }), target);
         return;
     }
   }

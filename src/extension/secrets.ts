@@ -10,12 +10,16 @@ export class ApiKeyStore {
     return (await this.secrets.get(KEY))?.trim() || undefined;
   }
 
-  /** Asks for the key; an empty answer removes the stored one. False when the user dismissed the box. */
-  async prompt(): Promise<boolean> {
+  /**
+   * Asks for the key; an empty answer removes the stored one. False when the user dismissed the box.
+   * `endpoint` names the server a repair is waiting to reach, when one is.
+   */
+  async prompt(endpoint?: string): Promise<boolean> {
     const value = await vscode.window.showInputBox({
       title: 'Self-repair: API Key',
-      prompt:
-        'The key of your OpenAI-compatible endpoint, kept in VS Code\u2019s secret storage. Leave empty to remove the stored key.',
+      prompt: endpoint
+        ? `The key for ${endpoint}, kept in VS Code\u2019s secret storage; the repair starts once it is set.`
+        : 'The key of your OpenAI-compatible endpoint, kept in VS Code\u2019s secret storage. Leave empty to remove the stored key.',
       placeHolder: 'sk-…',
       password: true,
       ignoreFocusOut: true,

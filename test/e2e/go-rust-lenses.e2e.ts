@@ -26,7 +26,7 @@ describe('code lenses over failing go tests (go-buggy)', function () {
       ['func TestMean(t *testing.T) {'],
       `code lenses: ${JSON.stringify(lenses)}`,
     );
-    assert.match(lenses[0]!.lens, /^Self-repair \| — stats_test\.go:7: Mean\(\[1 2 3\]\) = 3, want 2$/);
+    assert.match(lenses[0]!.lens, /^Self-repair: fix "TestMean" — stats_test\.go:7: Mean\(\[1 2 3\]\) = 3, want 2$/);
     await workbench.screenshot('go-code-lens');
   });
 });
@@ -52,7 +52,7 @@ describe('code lenses over failing cargo tests (cargo-buggy)', function () {
       ['#[test]'],
       `code lenses: ${JSON.stringify(lenses)}`,
     );
-    assert.match(lenses[0]!.lens, /^Self-repair \| — assertion `left == right` failed$/);
+    assert.match(lenses[0]!.lens, /^Self-repair: fix "[a-z_]+" — assertion `left == right` failed$/);
     await workbench.screenshot('cargo-code-lens');
   });
 });

@@ -54,7 +54,10 @@ describe('rejecting a repair of a failing node --test test (js-buggy)', function
       [`test('${FAILING}', () => {`],
       `code lenses: ${JSON.stringify(lenses)}`,
     );
-    assert.match(lenses[0]!.lens, /^Self-repair \| — Expected values to be strictly equal: 7 !== 11/);
+    assert.match(
+      lenses[0]!.lens,
+      /^Self-repair: fix "total multiplies price by quantity" — Expected values to be strictly equal: 7 !== 11/,
+    );
     await workbench.screenshot('node-code-lens');
   });
 

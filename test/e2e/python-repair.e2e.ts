@@ -68,7 +68,7 @@ describe('repairing a failing pytest test (python-buggy)', function () {
       ['def test_mean():'],
       `code lenses: ${JSON.stringify(lenses)}`,
     );
-    assert.match(lenses[0]!.lens, /^Self-repair \| — assert 3\.0 == 2\.0$/);
+    assert.match(lenses[0]!.lens, /^Self-repair: fix "test_mean" — assert 3\.0 == 2\.0$/);
     await workbench.screenshot('python-code-lens');
   });
 

@@ -77,7 +77,10 @@ describe('repairing a failing vitest test in TypeScript (vitest-buggy)', functio
       over,
       `code lenses: ${JSON.stringify(lenses)}`,
     );
-    assert.match(lenses[0]!.lens, /^Self-repair \| — expected 1 to be 5 \/\/ Object\.is equality$/);
+    assert.match(
+      lenses[0]!.lens,
+      /^Self-repair: fix "picks the middle of unsorted values" — expected 1 to be 5 \/\/ Object\.is equality$/,
+    );
     await workbench.screenshot('vitest-code-lens');
   });
 

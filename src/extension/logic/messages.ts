@@ -5,6 +5,7 @@ export const MESSAGES = {
   alreadyRunning: 'A Self-repair is already running.',
   noCandidate: 'No Self-repair candidate is under review.',
   reviewMoved: 'That Self-repair candidate is no longer under review; use the buttons of the one shown now.',
+  noKey: 'Self-repair: no API key set, so nothing ran; set one with "Self-repair: Set API Key" when you are ready.',
   noTestHere: 'Place the cursor inside a test, or use the Self-repair action on a failed test in the Test Explorer.',
 } as const;
 

@@ -250,7 +250,7 @@ export class Workbench {
 
   /**
    * Each code lens of the active editor with the source line it stands above, top to bottom, e.g.
-   * `{ lens: 'Self-repair | — assert 3.0 == 2.0', line: 'def test_mean():' }`.
+   * `{ lens: 'Self-repair: fix "test_mean" — assert 3.0 == 2.0', line: 'def test_mean():' }`.
    */
   async codeLensLines(): Promise<{ lens: string; line: string }[]> {
     const editor = this.page.locator('.editor-group-container.active .monaco-editor').first();

@@ -2,9 +2,14 @@ import assert from 'node:assert/strict';
 import { allBut, applyHunks, hunkDiff, hunksOf, hunkView } from '../../src/extension/logic/hunks';
 import { partialWarning, reviewOutcomeText, reviewingText } from '../../src/extension/logic/review-status';
 
-const before = ['def mean(xs):', '    return sum(xs) / (len(xs) - 1)', '', 'def median(xs):', '    return xs[0]', ''].join(
-  '\n',
-);
+const before = [
+  'def mean(xs):',
+  '    return sum(xs) / (len(xs) - 1)',
+  '',
+  'def median(xs):',
+  '    return xs[0]',
+  '',
+].join('\n');
 const after = [
   'def mean(xs):',
   '    return sum(xs) / len(xs)',
@@ -60,7 +65,10 @@ describe('what the status bar says about a review', () => {
   it('names how it ended, and that a partial accept was not verified', () => {
     assert.equal(reviewOutcomeText({ kind: 'accepted' }), '$(check) Self-repair: accepted');
     assert.equal(reviewOutcomeText({ kind: 'rejected' }), '$(close) Self-repair: rejected');
-    assert.match(reviewOutcomeText({ kind: 'partial', accepted: 1, total: 2 }), /accepted 1 of 2 changes \(not verified/);
+    assert.match(
+      reviewOutcomeText({ kind: 'partial', accepted: 1, total: 2 }),
+      /accepted 1 of 2 changes \(not verified/,
+    );
     assert.match(partialWarning(1, 2), /not verified by the tests/);
     assert.equal(
       reviewingText('Self-repair candidate 1/2 (4/4 tests pass)'),

@@ -6,7 +6,7 @@ export const MESSAGES = {
   implementComing:
     'Implement Function is coming with the repair strategies work. For now, write a failing test for the function and run Self-repair.',
   noCandidate: 'No Self-repair candidate is under review.',
-  reviewMoved: 'That Self-repair candidate is no longer under review; use the buttons of the one shown now.',
+  rejected: 'Self-repair: candidate rejected; your files are unchanged.',
   noTestHere: 'Place the cursor inside a test, or use the Self-repair action on a failed test in the Test Explorer.',
 } as const;
 

@@ -55,6 +55,12 @@ export const CHOICE_SETTINGS = {
    * installed extension already shows that framework's tests; `always`; `never`.
    */
   testExplorer: ['auto', 'always', 'never'],
+  /**
+   * How a verified candidate is shown first: `inline` in the user's own editor (removed lines red,
+   * added lines as green ghost text, Accept / Reject over each change), or `diff` in the side-by-side
+   * diff editor.
+   */
+  reviewStyle: ['inline', 'diff'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ChoiceSettingName = keyof typeof CHOICE_SETTINGS;

@@ -42,5 +42,9 @@ export function registerCommands({ runner, targets, review, keys, log }: Command
     command('selfRepair.rejectCandidate', () => review.reject()),
     command('selfRepair.nextCandidate', () => review.next()),
     command('selfRepair.showExplanation', () => review.showExplanation()),
+    command('selfRepair.openCandidateDiff', () => review.openDiff()),
+    command('selfRepair.showCandidateFiles', () => review.showFiles()),
+    command('selfRepair.acceptChange', (uri, start) => review.inlineReview.acceptChange(String(uri), Number(start))),
+    command('selfRepair.rejectChange', (uri, start) => review.inlineReview.rejectChange(String(uri), Number(start))),
   ];
 }

@@ -20,6 +20,7 @@ import { Disposable, setContext } from './disposable';
 import type { FailureStore } from './failures';
 import type { Log } from './log';
 import { ERROR_ACTIONS, errorActions, type ErrorAction } from './logic/error-actions';
+import type { ReviewContext } from './logic/candidates';
 import { CONTEXT_KEYS } from './logic/ids';
 import { MESSAGES } from './logic/messages';
 import { endState, RepairProgress } from './logic/progress';
@@ -240,7 +241,7 @@ export class RepairRunner extends Disposable {
     switch (endState(result)) {
       case 'fixed': {
         const shown = await confirmedCandidates(result.candidates.filter((c) => c.fixed));
-        if (shown.length) await this.review.start(project, shown);
+        if (shown.length) await this.review.start(project, shown, reviewContext(result, shown));
         else
           void vscode.window.showInformationMessage(
             'Self-repair: candidates that edit tests not shown; your files are unchanged.',
@@ -288,6 +289,14 @@ async function projectOfTarget(target: RepairTarget, settings: RepairSettings): 
   if (target.projectRoot && place !== undefined) return { folder, root: target.projectRoot, place };
   const first = target.focusTests?.[0];
   return first ? projectOf(folder, fileUri(folder, fileOfTestId(first)), settings) : wholeFolder(folder);
+}
+
+/** Tokens the repair spent, and the candidates not shown for review (the earlier turns' attempts). */
+function reviewContext(result: RepairResult, shown: Candidate[]): ReviewContext {
+  return {
+    tokens: result.usage.promptTokens + result.usage.completionTokens,
+    earlier: result.candidates.filter((c) => !shown.includes(c)),
+  };
 }
 
 /** `shop` for a folder, `shop/packages/api` for a project inside one. */

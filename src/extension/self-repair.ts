@@ -22,7 +22,7 @@ export class SelfRepair extends Disposable {
     this._register(new FailingTestLenses(failures));
     this._register(new StubLenses());
     const statusBar = this._register(new RepairStatusBar());
-    const review = this._register(new CandidateReview(log, failures, tests));
+    const review = this._register(new CandidateReview(log, failures, tests, statusBar));
     const keys = new ApiKeyStore(context.secrets);
     const runner = this._register(new RepairRunner(log, statusBar, keys, failures, tests, review));
     const targets = new Targets(tests, failures);

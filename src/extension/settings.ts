@@ -25,6 +25,7 @@ export function readSettings(scope?: vscode.Uri): RepairSettings {
     runtimeValues: config.get('runtimeValues'),
     modelTimeoutSeconds: config.get('modelTimeoutSeconds'),
     testExplorer: config.get('testExplorer'),
+    reviewStyle: config.get('reviewStyle'),
   });
 }
 

@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { Disposable } from './disposable';
 import { type EndState, type RepairProgress } from './logic/progress';
 
-/** How long an end state (fixed, not fixed, cancelled, error) stays before the item hides. */
-const END_STATE_MS = 15_000;
+/** How long an end state (accepted, rejected, no fix, cancelled, error) stays before the item hides. */
+const END_STATE_MS = 5_000;
 
 /** The status bar during a repair: turn, candidates, tests, tokens; a Cancel item beside it. */
 export class RepairStatusBar extends Disposable {
@@ -32,6 +32,7 @@ export class RepairStatusBar extends Disposable {
 
   show(progress: RepairProgress): void {
     clearTimeout(this.hideTimer);
+    this.item.command = 'selfRepair.showLog';
     this.item.backgroundColor = undefined;
     this.render(progress);
     this.item.show();
@@ -44,11 +45,37 @@ export class RepairStatusBar extends Disposable {
     this.item.tooltip = `${progress.tooltip()}${this.isolation ? `\nIsolation: ${this.isolation}` : ''}`;
   }
 
+  /** The repair ended: says how for a few seconds, then hides; a review that follows replaces it at once. */
   finish(progress: RepairProgress, state: EndState): void {
     this.render(progress);
     this.cancel.hide();
     this.item.backgroundColor = state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();
+    this.hideSoon();
+  }
+
+  /** A candidate is under review: stays until the review ends. */
+  reviewing(text: string, tooltip: string): void {
+    clearTimeout(this.hideTimer);
+    this.item.command = 'selfRepair.showExplanation';
+    this.cancel.hide();
+    this.item.backgroundColor = undefined;
+    this.item.text = text;
+    this.item.tooltip = tooltip;
+    this.item.show();
+  }
+
+  /** The review ended: says how for a few seconds, then the item hides (idle). */
+  reviewEnded(text: string): void {
+    this.item.command = 'selfRepair.showLog';
+    this.item.text = text;
+    this.item.tooltip = `${text.replace(/^\$\([\w~-]+\) /, '')}\nClick to show the log`;
+    this.item.backgroundColor = undefined;
+    this.item.show();
+    this.hideSoon();
+  }
+
+  private hideSoon(): void {
     clearTimeout(this.hideTimer);
     this.hideTimer = setTimeout(() => this.item.hide(), END_STATE_MS);
   }

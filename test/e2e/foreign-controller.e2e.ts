@@ -46,6 +46,7 @@ describe('"Self-repair" on a failed item of another extension\u2019s test contro
       'selfRepair.baseUrl': server.url,
       'selfRepair.model': 'scripted-coder',
       'selfRepair.testExplorer': 'never',
+      'selfRepair.reviewStyle': 'diff',
     }),
   });
   const cartOnDisk = () => readFile(path.join(session().workspace, 'src', 'cart.js'), 'utf8');

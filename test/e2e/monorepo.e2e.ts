@@ -30,7 +30,11 @@ describe('a monorepo folder: each test runs in its own project (monorepo-mixed)'
 
   const session = useSession({
     project: 'monorepo-mixed',
-    userSettings: () => ({ 'selfRepair.baseUrl': server.url, 'selfRepair.model': 'scripted-coder' }),
+    userSettings: () => ({
+      'selfRepair.baseUrl': server.url,
+      'selfRepair.model': 'scripted-coder',
+      'selfRepair.reviewStyle': 'diff',
+    }),
   });
 
   const coreOnDisk = () => readFile(path.join(session().workspace, 'py', 'stats', 'core.py'), 'utf8');

@@ -8,6 +8,7 @@ import { hashTree } from '../support/projects';
 import { reply } from '../support/replies';
 import { gate } from './support/gate';
 import { useSession } from './support/session';
+import { waitUntil } from './support/workbench';
 
 const FAILING = 'total multiplies price by quantity';
 const PASSING = ['total of an empty cart is zero', 'count adds up quantities'];
@@ -33,7 +34,11 @@ describe('rejecting a repair of a failing node --test test (js-buggy)', function
 
   const session = useSession({
     project: 'js-buggy',
-    userSettings: () => ({ 'selfRepair.baseUrl': server.url, 'selfRepair.model': 'scripted-coder' }),
+    userSettings: () => ({
+      'selfRepair.baseUrl': server.url,
+      'selfRepair.model': 'scripted-coder',
+      'selfRepair.reviewStyle': 'diff',
+    }),
   });
 
   let treeBefore: Map<string, string>;
@@ -87,6 +92,9 @@ describe('rejecting a repair of a failing node --test test (js-buggy)', function
     const { workbench, workspace } = session();
     await workbench.clickEditorAction('Reject Candidate');
     await workbench.waitForNotification(/Self-repair: candidate rejected; your files are unchanged\./);
+    // The status bar says how the review ended, then returns to idle: no state of the ended review stays.
+    await workbench.waitForStatusBarItem(/Self-repair: rejected/);
+    await waitUntil(async () => !/Self-repair/.test(await workbench.statusBarText()), 'the status bar to go idle');
     await workbench.activeTab(/Self-repair candidate/).waitFor({ state: 'detached' });
     assert.equal(
       await workbench.page

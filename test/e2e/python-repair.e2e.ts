@@ -49,7 +49,11 @@ describe('repairing a failing pytest test (python-buggy)', function () {
 
   const session = useSession({
     project: 'python-buggy',
-    userSettings: () => ({ 'selfRepair.baseUrl': server.url, 'selfRepair.model': 'scripted-coder' }),
+    userSettings: () => ({
+      'selfRepair.baseUrl': server.url,
+      'selfRepair.model': 'scripted-coder',
+      'selfRepair.reviewStyle': 'diff',
+    }),
   });
 
   const coreOnDisk = () => readFile(path.join(session().workspace, 'stats', 'core.py'), 'utf8');
@@ -108,7 +112,7 @@ describe('repairing a failing pytest test (python-buggy)', function () {
     assert.ok(original.includes(BUGGY_LINE), `left side: ${JSON.stringify(original)}`);
     assert.ok(modified.includes(FIXED_LINE), `right side: ${JSON.stringify(modified)}`);
     assert.ok(!modified.includes(BUGGY_LINE));
-    await workbench.waitForNotification(/Self-repair candidate 1\/1 \(4\/4 tests pass\)/);
+    await workbench.waitForStatusBarItem(/Self-repair: fixed · reviewing candidate 1\/1 \(4\/4 tests pass\)/);
     assert.ok((await coreOnDisk()).includes(BUGGY_LINE), 'the candidate reached the disk before Accept');
     await workbench.screenshot('python-candidate-diff');
   });

@@ -45,7 +45,11 @@ describe('repairing a failing vitest test in TypeScript (vitest-buggy)', functio
 
   const session = useSession({
     project: 'vitest-buggy',
-    userSettings: () => ({ 'selfRepair.baseUrl': server.url, 'selfRepair.model': 'scripted-coder' }),
+    userSettings: () => ({
+      'selfRepair.baseUrl': server.url,
+      'selfRepair.model': 'scripted-coder',
+      'selfRepair.reviewStyle': 'diff',
+    }),
   });
 
   const statsOnDisk = () => readFile(path.join(session().workspace, 'src', 'stats.ts'), 'utf8');

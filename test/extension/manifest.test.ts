@@ -19,6 +19,7 @@ interface Command {
   title: string;
   category?: string;
   enablement?: string;
+  icon?: string;
 }
 interface MenuItem {
   command: string;
@@ -110,6 +111,22 @@ describe('package.json: what the extension contributes', () => {
     }
   });
 
+  it('labels the review\u2019s buttons with words (no icon), also over the user\u2019s file under inline review', () => {
+    const title = menus['editor/title']!;
+    for (const id of ['selfRepair.acceptCandidate', 'selfRepair.rejectCandidate', 'selfRepair.nextCandidate']) {
+      assert.equal(byId.get(id)?.icon, undefined, id);
+      assert.match(byId.get(id)!.title, /^(Accept|Reject|Next) Candidate$/);
+    }
+    for (const id of ['selfRepair.acceptCandidate', 'selfRepair.rejectCandidate', 'selfRepair.openCandidateDiff']) {
+      const item = title.find((m) => m.command === id);
+      assert.ok(item?.when?.includes(`resourcePath in ${CONTEXT_KEYS.reviewedFiles}`), id);
+    }
+    const palette = new Map(menus.commandPalette!.map((m) => [m.command, m.when]));
+    assert.equal(palette.get('selfRepair.acceptChange'), 'false');
+    assert.equal(palette.get('selfRepair.rejectChange'), 'false');
+    assert.equal(palette.get('selfRepair.openCandidateDiff'), CONTEXT_KEYS.reviewing);
+  });
+
   it('offers Self-repair on failed test items of any controller and on failure messages', () => {
     const items = menus['testing/item/context']!;
     assert.ok(items.some((m) => m.group === 'inline'));
@@ -150,6 +167,7 @@ describe('package.json: what the extension contributes', () => {
       'selfRepair.maxTurns',
       'selfRepair.model',
       'selfRepair.modelTimeoutSeconds',
+      'selfRepair.reviewStyle',
       'selfRepair.runtimeValues',
       'selfRepair.sandbox',
       'selfRepair.sandbox.network',
@@ -194,6 +212,7 @@ describe('package.json: what the extension contributes', () => {
       runtimeValues: true,
       modelTimeoutMs: 30_000,
       testExplorer: 'auto',
+      reviewStyle: 'inline',
     });
   });
 
@@ -313,6 +332,7 @@ describe('the extension\u2019s pure logic', () => {
       tracing: 'off',
       runtimeValues: false,
       testExplorer: 'Never',
+      reviewStyle: 'side-by-side',
     });
     assert.deepEqual(odd, {
       baseUrl: undefined,
@@ -334,8 +354,10 @@ describe('the extension\u2019s pure logic', () => {
       runtimeValues: false,
       modelTimeoutMs: 1000,
       testExplorer: 'auto',
+      reviewStyle: 'inline',
     });
     assert.equal(normalizeSettings({ testExplorer: 'never' }).testExplorer, 'never');
+    assert.equal(normalizeSettings({ reviewStyle: 'diff' }).reviewStyle, 'diff');
     assert.deepEqual(normalizeSettings({ env: 'DATABASE_URL' }).envWarnings, [
       'selfRepair.env must be a list of variable names',
     ]);

@@ -45,32 +45,32 @@ describe('status bar text from repair events', function () {
     assert.equal(shown.at(-1), '$(check) Self-repair: fixed');
   });
 
-  it('ends in "not fixed" with the turn count in the tooltip', () => {
+  it('ends in "no fix after 1 turn — see log" with the turn count in the tooltip', () => {
     const progress = new RepairProgress({ model: 'scripted-coder', project: 'python-buggy', focus: 'test_mean' });
     for (const event of unfixed.events) progress.apply(event);
-    assert.equal(progress.statusText(), '$(x) Self-repair: not fixed');
+    assert.equal(progress.statusText(), '$(x) Self-repair: no fix after 1 turn — see log');
     assert.match(progress.tooltip(), /Turn 1 of 1 · model scripted-coder/);
     assert.match(progress.tooltip(), /Candidates: 1 verified \(0 fixed\), 0 rejected/);
     assert.match(progress.tooltip(), /Result: not fixed after 1 turn/);
   });
 
   it('names every end state', () => {
-    const none = { candidates: [] };
+    const none = { candidates: [], turns: 4 };
     assert.equal(endText({ status: 'fixed', ...none }), '$(check) Self-repair: nothing to repair');
     assert.equal(endText({ status: 'cancelled', ...none }), '$(circle-slash) Self-repair: cancelled');
     assert.equal(endText({ status: 'error', ...none }), '$(error) Self-repair: error');
-    assert.equal(endText({ status: 'unfixed', ...none }), '$(x) Self-repair: not fixed');
+    assert.equal(endText({ status: 'unfixed', ...none }), '$(x) Self-repair: no fix after 4 turns — see log');
   });
 
   it('names the budget that ended a repair', () => {
-    const none = { candidates: [] };
+    const none = { candidates: [], turns: 4 };
     assert.equal(
       endText({ status: 'unfixed', budget: 'tokens', ...none }),
-      '$(x) Self-repair: not fixed (token budget spent)',
+      '$(x) Self-repair: no fix after 4 turns (token budget spent) — see log',
     );
     assert.equal(
       endText({ status: 'unfixed', budget: 'time', ...none }),
-      '$(x) Self-repair: not fixed (time budget spent)',
+      '$(x) Self-repair: no fix after 4 turns (time budget spent) — see log',
     );
   });
 

@@ -12,4 +12,6 @@ export const CONTEXT_KEYS = {
   running: 'selfRepair.running',
   reviewing: 'selfRepair.reviewing',
   hasNextCandidate: 'selfRepair.hasNextCandidate',
+  /** The paths (fsPath) of the user's files a candidate is shown in inline, for `resourcePath in …`. */
+  reviewedFiles: 'selfRepair.reviewedFiles',
 } as const;

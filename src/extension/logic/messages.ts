@@ -4,8 +4,8 @@ export const MESSAGES = {
   noFolder: 'Self-repair needs a folder with tests: open one first.',
   alreadyRunning: 'A Self-repair is already running.',
   noCandidate: 'No Self-repair candidate is under review.',
-  reviewMoved: 'That Self-repair candidate is no longer under review; use the buttons of the one shown now.',
   noKey: 'Self-repair: no API key set, so nothing ran; set one with "Self-repair: Set API Key" when you are ready.',
+  rejected: 'Self-repair: candidate rejected; your files are unchanged.',
   noTestHere: 'Place the cursor inside a test, or use the Self-repair action on a failed test in the Test Explorer.',
 } as const;
 

@@ -14,7 +14,7 @@ export type EndState = 'fixed' | 'nothing' | 'unfixed' | 'cancelled' | 'error';
 const END_TEXT: Record<EndState, string> = {
   fixed: '$(check) Self-repair: fixed',
   nothing: '$(check) Self-repair: nothing to repair',
-  unfixed: '$(x) Self-repair: not fixed',
+  unfixed: '$(x) Self-repair: no fix — see log',
   cancelled: '$(circle-slash) Self-repair: cancelled',
   error: '$(error) Self-repair: error',
 };
@@ -24,10 +24,11 @@ export function endState(result: Pick<RepairResult, 'status' | 'candidates'>): E
   return result.status;
 }
 
-export function endText(result: Pick<RepairResult, 'status' | 'candidates' | 'budget'>): string {
+export function endText(result: Pick<RepairResult, 'status' | 'candidates' | 'budget' | 'turns'>): string {
   const state = endState(result);
-  if (state === 'unfixed' && result.budget) return `${END_TEXT.unfixed} (${BUDGET_TEXT[result.budget]})`;
-  return END_TEXT[state];
+  if (state !== 'unfixed') return END_TEXT[state];
+  const budget = result.budget ? ` (${BUDGET_TEXT[result.budget]})` : '';
+  return `$(x) Self-repair: no fix after ${plural(result.turns, 'turn')}${budget} — see log`;
 }
 
 const BUDGET_TEXT: Record<NonNullable<RepairResult['budget']>, string> = {

@@ -30,6 +30,8 @@ export interface RepairSettings {
   modelTimeoutMs: number;
   /** Whether our Test Explorer tree shows this folder's tests (`auto`: unless another extension does). */
   testExplorer: ChoiceOf<'testExplorer'>;
+  /** Where a verified candidate is shown first: inline in the user's editor, or the side-by-side diff. */
+  reviewStyle: ChoiceOf<'reviewStyle'>;
 }
 
 export interface RawSettings {
@@ -48,6 +50,7 @@ export interface RawSettings {
   runtimeValues?: unknown;
   modelTimeoutSeconds?: unknown;
   testExplorer?: unknown;
+  reviewStyle?: unknown;
 }
 
 /** Values as the settings hold them (hand-edited JSON may hold anything) → what a repair runs with. */
@@ -68,6 +71,7 @@ export function normalizeSettings(raw: RawSettings): RepairSettings {
     runtimeValues: typeof raw.runtimeValues === 'boolean' ? raw.runtimeValues : SWITCH_SETTINGS.runtimeValues.default,
     modelTimeoutMs: clampSetting('modelTimeoutSeconds', raw.modelTimeoutSeconds) * 1000,
     testExplorer: chooseSetting('testExplorer', raw.testExplorer),
+    reviewStyle: chooseSetting('reviewStyle', raw.reviewStyle),
   };
 }
 

@@ -2,17 +2,27 @@ import * as vscode from 'vscode';
 import type { Candidate } from '../../core';
 import { Disposable, setContext } from '../disposable';
 import type { FailureStore } from '../failures';
-import { reportForFolder } from '../logic/project-paths';
-import type { FolderProject } from '../project-tests';
-import type { Log } from '../log';
-import { candidateLabel, changedLines, diffTitle, explanationMarkdown } from '../logic/candidates';
+import {
+  candidateFacts,
+  candidateLabel,
+  changedLines,
+  explanationMarkdown,
+  type ReviewContext,
+  whyLine,
+} from '../logic/candidates';
 import { CONTEXT_KEYS } from '../logic/ids';
 import { MESSAGES } from '../logic/messages';
-import { firstSentence } from '../logic/text';
+import { reportForFolder } from '../logic/project-paths';
+import { partialWarning, type ReviewOutcome, reviewingText, reviewOutcomeText } from '../logic/review-status';
+import type { Log } from '../log';
+import type { FolderProject } from '../project-tests';
+import { readSettings } from '../settings';
+import type { RepairStatusBar } from '../status-bar';
 import type { SelfRepairTests } from '../test-controller';
-import { projectFileUri } from '../workspace';
-import { acceptedLogLine, announceAccepted, rebasedPaths, writeCandidate, type Written } from './accept';
+import { acceptedLogLine, announceAccepted, rebasedPaths, writeCandidate } from './accept';
 import { CANDIDATE_SCHEME, CandidateContentProvider, reviewKey } from './content-provider';
+import { InlineReview, type Settled } from './inline';
+import { allTabs, isFileTab, isReviewTab, openCandidateDiff } from './tabs';
 
 interface Session {
   id: string;
@@ -20,38 +30,43 @@ interface Session {
   project: FolderProject;
   /** Verified fixes, best first. */
   candidates: Candidate[];
+  context: ReviewContext;
   index: number;
-}
-
-interface Shown {
-  explanation: vscode.Uri;
+  explanation?: vscode.Uri;
 }
 
 let sessions = 0;
 
 /**
- * Reviewing the verified candidates of one repair: each opens in the diff editor (original on the
- * left, candidate on the right) with its explanation; Accept writes it with one WorkspaceEdit,
- * Reject leaves every file as it is, Next Candidate moves on.
+ * Reviewing the verified candidates of one repair: each is shown inline in the user's editor
+ * (`selfRepair.reviewStyle: inline`) or in the diff editor (`diff`), the other one click away.
+ * Accept writes it with one WorkspaceEdit, Reject leaves every file as it is, Next Candidate moves
+ * on. The controls live in the lenses, the editor title and the palette, and end with the review;
+ * the status bar says how it ended, then returns to idle.
  */
 export class CandidateReview extends Disposable {
   private session: Session | undefined;
-  private shown: Shown | undefined;
+  /** Tabs close while moving to another candidate: that does not end the review. */
+  private switching = false;
   private readonly content: CandidateContentProvider;
+  private readonly inline: InlineReview;
 
   constructor(
     private readonly log: Log,
     private readonly failures: FailureStore,
     private readonly tests: SelfRepairTests,
+    private readonly statusBar: RepairStatusBar,
   ) {
     super();
     this.content = this._register(new CandidateContentProvider());
+    this.inline = this._register(new InlineReview(log, (settled) => this.settled(settled)));
     this._register(
       vscode.languages.registerHoverProvider(
         { scheme: CANDIDATE_SCHEME },
         { provideHover: (document, position) => this.hover(document, position) },
       ),
     );
+    this._register(vscode.window.tabGroups.onDidChangeTabs((e) => e.closed.length && this.tabsClosed()));
     this._register({ dispose: () => this.clearContext() });
   }
 
@@ -59,97 +74,83 @@ export class CandidateReview extends Disposable {
     return !!this.session;
   }
 
-  async start(project: FolderProject, candidates: Candidate[]): Promise<void> {
+  get inlineReview(): InlineReview {
+    return this.inline;
+  }
+
+  async start(project: FolderProject, candidates: Candidate[], context: ReviewContext): Promise<void> {
     await this.end();
-    this.session = { id: `r${++sessions}`, project, candidates, index: 0 };
+    this.session = { id: `r${++sessions}`, project, candidates, context, index: 0 };
     setContext(CONTEXT_KEYS.reviewing, true);
     setContext(CONTEXT_KEYS.hasNextCandidate, candidates.length > 1);
     await this.show();
   }
 
+  private current(session: Session): { candidate: Candidate; position: number; count: number } {
+    return {
+      candidate: session.candidates[session.index]!,
+      position: session.index + 1,
+      count: session.candidates.length,
+    };
+  }
+
   private async show(): Promise<void> {
     const session = this.session;
     if (!session) return;
-    const candidate = session.candidates[session.index]!;
-    const position = session.index + 1;
-    const count = session.candidates.length;
-    const key = { session: session.id, candidate: candidate.id };
-    const explanation = this.content.add(
+    const { candidate, position, count } = this.current(session);
+    const label = candidateLabel(candidate, position, count);
+    session.explanation = this.content.add(
       `Self-repair candidate ${position} of ${count}.md`,
-      { ...key, side: 'explanation' },
-      explanationMarkdown(candidate, position, count),
+      { session: session.id, candidate: candidate.id, side: 'explanation' },
+      explanationMarkdown(candidate, position, count, session.context),
     );
-    this.shown = { explanation };
-    const sides = candidate.changes.map((change) => ({
-      change,
-      file: projectFileUri(session.project.root, change.path),
-      left: this.content.add(change.path, { ...key, side: 'original' }, change.before),
-      right: this.content.add(change.path, { ...key, side: 'candidate' }, change.after),
-    }));
-    const options: vscode.TextDocumentShowOptions = { preview: false };
-    if (sides.length === 1) {
-      const [only] = sides;
-      await vscode.commands.executeCommand(
-        'vscode.diff',
-        only!.left,
-        only!.right,
-        diffTitle(only!.change.path, candidate, position, count),
-        options,
-      );
-    } else if ((await vscode.commands.getCommands(true)).includes('vscode.changes')) {
-      await vscode.commands.executeCommand(
-        'vscode.changes',
-        candidateLabel(candidate, position, count),
-        sides.map((s) => [s.file, s.left, s.right]),
-      );
-    } else {
-      for (const side of sides) {
-        await vscode.commands.executeCommand(
-          'vscode.diff',
-          side.left,
-          side.right,
-          diffTitle(side.change.path, candidate, position, count),
-          options,
-        );
-      }
-    }
-    this.log.info(
-      `reviewing ${candidateLabel(candidate, position, count)}: ${candidate.changes.map((c) => c.path).join(', ')}`,
-    );
-    void this.notify(session, candidate, position, count);
+    this.statusBar.reviewing(reviewingText(label), `${label}\n${whyLine(candidate, session.context.tokens, 300)}`);
+    const header = {
+      title: label,
+      why: whyLine(candidate, session.context.tokens),
+      facts: candidateFacts(candidate, session.context.tokens),
+      explanation: candidate.explanation,
+      hasNext: count > 1,
+    };
+    const inline =
+      readSettings(session.project.folder.uri).reviewStyle === 'inline' &&
+      (await this.inline.show(session.project.root, candidate, header));
+    if (!inline) await this.openDiff();
+    this.log.info(`reviewing ${label}${inline ? ' inline' : ''}: ${candidate.changes.map((c) => c.path).join(', ')}`);
   }
 
-  /** The explanation where it is seen: a notification with the review's actions. */
-  private async notify(session: Session, candidate: Candidate, position: number, count: number): Promise<void> {
-    const actions = ['Accept', 'Reject', ...(count > 1 ? ['Next Candidate'] : []), 'Show Explanation'];
-    const why = firstSentence(candidate.explanation);
-    const choice = await vscode.window.showInformationMessage(
-      `${candidateLabel(candidate, position, count)}${why ? `: ${why}` : ''}`,
-      ...actions,
-    );
-    if (!choice) return;
-    // A notification cannot be withdrawn, so its buttons may outlive the review (ended from the
-    // editor title, or moved to another candidate): say so rather than doing nothing.
-    if (this.session !== session || session.index !== position - 1) {
-      void vscode.window.showInformationMessage(MESSAGES.reviewMoved);
+  async openDiff(): Promise<void> {
+    const session = this.session;
+    if (!session) {
+      void vscode.window.showInformationMessage(MESSAGES.noCandidate);
       return;
     }
-    if (choice === 'Accept') await this.accept();
-    else if (choice === 'Reject') await this.reject();
-    else if (choice === 'Next Candidate') await this.next();
-    else await this.showExplanation();
+    await openCandidateDiff(this.content, session.project.root, { session: session.id, ...this.current(session) });
+  }
+
+  /** The files of a multi-file candidate, to open one at its changes. */
+  async showFiles(): Promise<void> {
+    const files = this.inline.active ? this.inline.uris : [];
+    if (!files.length) return this.openDiff();
+    const picked = await vscode.window.showQuickPick(
+      files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
+      { title: 'Files the Self-repair candidate changes' },
+    );
+    const file = picked && this.inline.fileOf(picked.uri);
+    if (file) await this.inline.reveal(file);
   }
 
   async showExplanation(): Promise<void> {
-    if (!this.session || !this.shown) {
+    const explanation = this.session?.explanation;
+    if (!explanation) {
       void vscode.window.showInformationMessage(MESSAGES.noCandidate);
       return;
     }
     try {
       // The built-in markdown extension registers this command when it activates, which running it does.
-      await vscode.commands.executeCommand('markdown.showPreviewToSide', this.shown.explanation);
+      await vscode.commands.executeCommand('markdown.showPreviewToSide', explanation);
     } catch {
-      const document = await vscode.workspace.openTextDocument(this.shown.explanation);
+      const document = await vscode.workspace.openTextDocument(explanation);
       await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true });
     }
   }
@@ -160,9 +161,15 @@ export class CandidateReview extends Disposable {
       void vscode.window.showInformationMessage(MESSAGES.noCandidate);
       return;
     }
-    await this.closeTabs(session.id);
-    session.index = (session.index + 1) % session.candidates.length;
-    await this.show();
+    this.switching = true;
+    try {
+      this.inline.clear();
+      await this.closeTabs(session.id);
+      session.index = (session.index + 1) % session.candidates.length;
+      await this.show();
+    } finally {
+      this.switching = false;
+    }
   }
 
   async reject(): Promise<void> {
@@ -170,10 +177,15 @@ export class CandidateReview extends Disposable {
       void vscode.window.showInformationMessage(MESSAGES.noCandidate);
       return;
     }
-    const candidate = this.session.candidates[this.session.index]!;
-    await this.end();
+    if (this.inline.active) return this.inline.rejectAll();
+    await this.rejected(this.session);
+  }
+
+  private async rejected(session: Session): Promise<void> {
+    const { candidate } = this.current(session);
+    await this.end({ kind: 'rejected' });
     this.log.info(`rejected candidate ${candidate.index} of turn ${candidate.turn}; no file was changed`);
-    void vscode.window.showInformationMessage('Self-repair: candidate rejected; your files are unchanged.');
+    void vscode.window.showInformationMessage(MESSAGES.rejected);
   }
 
   /** Accepts the candidate shown: writes it (see writeCandidate), records what is now known, ends the review. */
@@ -183,19 +195,44 @@ export class CandidateReview extends Disposable {
       void vscode.window.showInformationMessage(MESSAGES.noCandidate);
       return;
     }
-    const candidate = session.candidates[session.index]!;
+    if (this.inline.active) return this.inline.acceptAll();
+    const { candidate } = this.current(session);
     const written = await writeCandidate(session.project.root, candidate, this.log);
     if (!written) return;
     this.log.info(acceptedLogLine(candidate, written));
-    this.recordAccepted(session.project, candidate, written);
-    await this.end();
+    this.recordAccepted(session.project, candidate, rebasedPaths(written).length > 0);
+    await this.end({ kind: 'accepted' });
     announceAccepted(written);
   }
 
+  /** Every change of the inline review was accepted or rejected. */
+  private async settled({ accepted, rejected, rebased }: Settled): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    const { candidate } = this.current(session);
+    const files = candidate.changes.map((c) => c.path).join(', ');
+    if (!accepted) return this.rejected(session);
+    if (!rejected) {
+      this.log.info(`accepted candidate ${candidate.index} of turn ${candidate.turn}: wrote ${files}`);
+      this.recordAccepted(session.project, candidate, rebased);
+      await this.end({ kind: 'accepted' });
+      const placed = rebased ? ', placed onto your edits; run the tests to check' : '';
+      void vscode.window.showInformationMessage(
+        `Self-repair: applied the candidate to ${files}${placed}. Undo reverts it.`,
+      );
+      return;
+    }
+    const total = accepted + rejected;
+    this.log.info(`accepted ${accepted} of ${total} changes of candidate ${candidate.index} of turn ${candidate.turn}`);
+    this.recordAccepted(session.project, candidate, true);
+    await this.end({ kind: 'partial', accepted, total });
+    void vscode.window.showWarningMessage(partialWarning(accepted, total));
+  }
+
   /** What the project's tests are known to do now, for the code lenses and the Test Explorer. */
-  private recordAccepted(project: FolderProject, candidate: Candidate, written: Written): void {
+  private recordAccepted(project: FolderProject, candidate: Candidate, untested: boolean): void {
     const { folder } = project;
-    if (rebasedPaths(written).length) {
+    if (untested) {
       // The tests never ran on this combination: what is known about the folder is out of date.
       this.failures.clear(folder);
       this.tests.invalidate(folder);
@@ -206,13 +243,14 @@ export class CandidateReview extends Disposable {
     }
   }
 
-  /** Closes the review's editors and forgets its documents. */
-  async end(): Promise<void> {
+  /** Ends the review: its decorations, lenses, editors and buttons go; the status bar says how it ended. */
+  async end(outcome?: ReviewOutcome): Promise<void> {
     const session = this.session;
     if (!session) return;
     this.session = undefined;
-    this.shown = undefined;
+    this.inline.clear();
     this.clearContext();
+    if (outcome) this.statusBar.reviewEnded(reviewOutcomeText(outcome));
     await this.closeTabs(session.id);
     this.content.forget(session.id);
   }
@@ -222,27 +260,18 @@ export class CandidateReview extends Disposable {
     setContext(CONTEXT_KEYS.hasNextCandidate, false);
   }
 
+  /** The person closed the last editor showing the review: it ends, nothing written. */
+  private tabsClosed(): void {
+    const session = this.session;
+    if (!session || this.switching) return;
+    const files = this.inline.uris;
+    if (allTabs().some((tab) => isReviewTab(tab, session.id) || isFileTab(tab, files))) return;
+    this.log.info('the review\u2019s editors were closed; no file was changed');
+    void this.end({ kind: 'closed' });
+  }
+
   private async closeTabs(session: string): Promise<void> {
-    const ours = (uri: unknown): boolean => uri instanceof vscode.Uri && reviewKey(uri)?.session === session;
-    const tabs = vscode.window.tabGroups.all
-      .flatMap((group) => group.tabs)
-      .filter((tab) => {
-        const input = tab.input as {
-          uri?: unknown;
-          original?: unknown;
-          modified?: unknown;
-          textDiffs?: Array<{ modified?: unknown }>;
-          viewType?: string;
-        };
-        if (input instanceof vscode.TabInputTextDiff || input instanceof vscode.TabInputText) {
-          return ours(input instanceof vscode.TabInputText ? input.uri : input.modified);
-        }
-        // The multi-file diff (vscode.changes) and the markdown preview have no typed input in VS Code 1.90.
-        if (Array.isArray(input?.textDiffs)) return input.textDiffs.some((d) => ours(d.modified));
-        return (
-          /markdown\.preview/.test(input?.viewType ?? '') && /Self-repair candidate \d+ of \d+\.md/.test(tab.label)
-        );
-      });
+    const tabs = allTabs().filter((tab) => isReviewTab(tab, session));
     if (tabs.length) await vscode.window.tabGroups.close(tabs);
   }
 
@@ -255,6 +284,10 @@ export class CandidateReview extends Disposable {
     const change = candidate?.changes.find((c) => `/${c.path}` === document.uri.path);
     if (!candidate || !change || !changedLines(change.before, change.after).has(position.line)) return undefined;
     const title = candidateLabel(candidate, session.candidates.indexOf(candidate) + 1, session.candidates.length);
-    return new vscode.Hover(new vscode.MarkdownString(`**${title}**\n\n${candidate.explanation.trim()}`));
+    const facts = candidateFacts(candidate, session.context.tokens);
+    const more = '[Explanation and earlier turns](command:selfRepair.showExplanation)';
+    const markdown = new vscode.MarkdownString(`**${title}** · ${facts}\n\n${candidate.explanation.trim()}\n\n${more}`);
+    markdown.isTrusted = { enabledCommands: ['selfRepair.showExplanation'] };
+    return new vscode.Hover(markdown);
   }
 }

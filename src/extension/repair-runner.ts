@@ -147,6 +147,8 @@ export class RepairRunner extends Disposable {
             flakyCheck: settings.flakyCheck,
             tracing: settings.tracing,
             runtimeValues: settings.runtimeValues,
+            attemptMemory: settings.attemptMemory,
+            dedupeCandidates: settings.dedupeCandidates,
             signal,
             onEvent: (event) => {
               progress.apply(event);

@@ -140,8 +140,10 @@ describe('package.json: what the extension contributes', () => {
     const properties = configuration.properties;
     assert.deepEqual(Object.keys(properties).sort(), [
       'selfRepair.allowTestEdits',
+      'selfRepair.attemptMemory',
       'selfRepair.baseUrl',
       'selfRepair.candidatesPerTurn',
+      'selfRepair.dedupeCandidates',
       'selfRepair.env',
       'selfRepair.flakyCheck',
       'selfRepair.maxPromptTokens',
@@ -192,6 +194,8 @@ describe('package.json: what the extension contributes', () => {
       flakyCheck: true,
       tracing: true,
       runtimeValues: true,
+      attemptMemory: true,
+      dedupeCandidates: true,
       modelTimeoutMs: 30_000,
       testExplorer: 'auto',
     });
@@ -312,6 +316,8 @@ describe('the extension\u2019s pure logic', () => {
       flakyCheck: 'no',
       tracing: 'off',
       runtimeValues: false,
+      attemptMemory: 'yes',
+      dedupeCandidates: false,
       testExplorer: 'Never',
     });
     assert.deepEqual(odd, {
@@ -332,6 +338,8 @@ describe('the extension\u2019s pure logic', () => {
       flakyCheck: true,
       tracing: true,
       runtimeValues: false,
+      attemptMemory: true,
+      dedupeCandidates: false,
       modelTimeoutMs: 1000,
       testExplorer: 'auto',
     });

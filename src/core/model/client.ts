@@ -97,6 +97,7 @@ export class OpenAIModelClient implements ModelClient {
 
   /** Sends the request and gathers the streamed reply, telling `silence` whenever the endpoint shows signs of life. */
   private async stream(request: ChatRequest, signal: AbortSignal, silence: SilenceWatch): Promise<StreamedReply> {
+    request.onSent?.();
     const reply: StreamedReply = { choices: [], model: this.model };
     const n = request.n ?? 1;
     const stream = await this.openai.chat.completions.create(

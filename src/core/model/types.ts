@@ -21,6 +21,8 @@ export interface ChatRequest {
   n?: number;
   /** Called with each streamed piece of text, in order; `choice` is the reply's 0-based index among those asked for. */
   onDelta?: (text: string, soFar: number, choice: number) => void;
+  /** Called as each HTTP request is sent (`completeMany` may send several). */
+  onSent?: () => void;
   /** Called every second until the first token arrives, with the time since the request was sent. */
   onWaiting?: (elapsedMs: number) => void;
 }

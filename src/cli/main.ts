@@ -54,6 +54,8 @@ interface RepairFlags {
   flakyCheck: boolean;
   tracing: boolean;
   runtimeValues: boolean;
+  attemptMemory: boolean;
+  dedupe: boolean;
 }
 
 /** An option's parser for one of the shared whole-number settings: the same limits as the extension's. */
@@ -261,6 +263,8 @@ async function runRepair(
       tracing: flags.tracing,
       runtimeValues: flags.runtimeValues,
       generate: project.generate,
+      attemptMemory: flags.attemptMemory,
+      dedupeCandidates: flags.dedupe,
       signal,
       onEvent,
     }),
@@ -338,6 +342,8 @@ function loopOptions(command: Command): Command {
     .option('--no-flaky-check', 'skip running the failing tests again before repairing (saves one test run)')
     .option('--no-tracing', 'skip tracing the failing tests to find the code they run (saves one or two test runs)')
     .option('--no-runtime-values', 'trace which functions the failing tests run, but not the values they see')
+    .option('--no-attempt-memory', "don't show each turn the earlier candidates that failed")
+    .option('--no-dedupe', 'run the tests for every candidate, even one whose files match an earlier one')
     .option('--allow-network', 'let the tests reach the network (off: no network inside the sandbox)')
     .option(
       '--env <name>',

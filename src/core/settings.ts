@@ -13,7 +13,16 @@ export interface WholeNumberSetting {
 export const SETTING_LIMITS = {
   /** Repair turns before giving up. */
   maxTurns: { min: 1, max: 20, default: 4 },
-  /** Independent candidates asked for in each turn. */
+  /**
+   * Independent candidates asked for in each turn. The default stays 1 although sampling wide, then
+   * repairing shallow, finds more fixes per model call (Olausson et al., "Is Self-Repair a Silver
+   * Bullet?"): the extra candidates' cost is not the model's but the test runs'. With `n` the prompt is
+   * paid once and each run stops at the first fix, yet every candidate that fails still costs a whole
+   * suite run, and on a machine with two cores runs cannot overlap (two 30 s suites at once took 60 s
+   * each). Endpoints that ignore `n` (Ollama, llama.cpp: the local models the 6,000-token prompt
+   * default is for) also read the whole prompt again per candidate. So widening is the user's choice
+   * (`--candidates 3`), and with it the first turn is one request and sibling runs end at the first fix.
+   */
   candidatesPerTurn: { min: 1, max: 16, default: 1 },
   /** Seconds one test run may take. */
   timeoutSeconds: { min: 1, max: 3600, default: 120 },
@@ -46,6 +55,13 @@ export const SWITCH_SETTINGS = {
   tracing: { default: true },
   /** Record the arguments, locals and result of the most suspect function while a failing test runs. */
   runtimeValues: { default: true },
+  /** Show each turn the earlier candidates that failed (short diffs, and why) and ask for a different approach. */
+  attemptMemory: { default: true },
+  /**
+   * Verify candidates with the same resulting files once, drop a change an earlier turn already tested,
+   * and end the repair when a turn only repeats earlier changes for the same failures.
+   */
+  dedupeCandidates: { default: true },
 } as const satisfies Record<string, { default: boolean }>;
 
 /** Settings with a fixed set of values, the first being the default (package.json declares the same enum). */
@@ -92,12 +108,12 @@ export const REPAIR_DEFAULTS = {
   maxTurns: SETTING_LIMITS.maxTurns.default,
   candidatesPerTurn: SETTING_LIMITS.candidatesPerTurn.default,
   timeoutMs: SETTING_LIMITS.timeoutSeconds.default * 1000,
-  /** Candidates verified at once: each runs the whole test suite, so more would mostly queue on the CPU. */
-  verifyConcurrency: 2,
   maxPromptTokens: SETTING_LIMITS.maxPromptTokens.default,
   flakyCheck: SWITCH_SETTINGS.flakyCheck.default,
   tracing: SWITCH_SETTINGS.tracing.default,
   runtimeValues: SWITCH_SETTINGS.runtimeValues.default,
+  attemptMemory: SWITCH_SETTINGS.attemptMemory.default,
+  dedupeCandidates: SWITCH_SETTINGS.dedupeCandidates.default,
 } as const;
 
 /** A value from hand-edited settings, rounded and pulled into range; the default when it is no number at all. */

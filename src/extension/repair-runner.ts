@@ -153,6 +153,8 @@ export class RepairRunner extends Disposable {
             tracing: settings.tracing,
             runtimeValues: settings.runtimeValues,
             generate: target.generate,
+            attemptMemory: settings.attemptMemory,
+            dedupeCandidates: settings.dedupeCandidates,
             signal,
             onEvent: (event) => {
               progress.apply(event);

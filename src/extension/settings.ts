@@ -23,6 +23,8 @@ export function readSettings(scope?: vscode.Uri): RepairSettings {
     flakyCheck: config.get('flakyCheck'),
     tracing: config.get('tracing'),
     runtimeValues: config.get('runtimeValues'),
+    attemptMemory: config.get('attemptMemory'),
+    dedupeCandidates: config.get('dedupeCandidates'),
     modelTimeoutSeconds: config.get('modelTimeoutSeconds'),
     testExplorer: config.get('testExplorer'),
     reviewStyle: config.get('reviewStyle'),

@@ -157,8 +157,10 @@ describe('package.json: what the extension contributes', () => {
     const properties = configuration.properties;
     assert.deepEqual(Object.keys(properties).sort(), [
       'selfRepair.allowTestEdits',
+      'selfRepair.attemptMemory',
       'selfRepair.baseUrl',
       'selfRepair.candidatesPerTurn',
+      'selfRepair.dedupeCandidates',
       'selfRepair.env',
       'selfRepair.flakyCheck',
       'selfRepair.maxPromptTokens',
@@ -210,6 +212,8 @@ describe('package.json: what the extension contributes', () => {
       flakyCheck: true,
       tracing: true,
       runtimeValues: true,
+      attemptMemory: true,
+      dedupeCandidates: true,
       modelTimeoutMs: 30_000,
       testExplorer: 'auto',
       reviewStyle: 'inline',
@@ -331,6 +335,8 @@ describe('the extension\u2019s pure logic', () => {
       flakyCheck: 'no',
       tracing: 'off',
       runtimeValues: false,
+      attemptMemory: 'yes',
+      dedupeCandidates: false,
       testExplorer: 'Never',
       reviewStyle: 'side-by-side',
     });
@@ -352,6 +358,8 @@ describe('the extension\u2019s pure logic', () => {
       flakyCheck: true,
       tracing: true,
       runtimeValues: false,
+      attemptMemory: true,
+      dedupeCandidates: false,
       modelTimeoutMs: 1000,
       testExplorer: 'auto',
       reviewStyle: 'inline',

@@ -4,6 +4,7 @@
  *
  * In-process:  const server = await ScriptedModelServer.start({ replies: ['hello'] }); ... await server.close();
  * Standalone:  node --import tsx test/support/openai-server.ts --port 0 --script replies.json [--models a,b] [--api-key k]
+ *              [--n ignore|honour|refuse]
  *              prints `listening http://127.0.0.1:PORT/v1` on stdout. A separate process (e.g. a VS Code E2E test)
  *              can append replies with `POST /__control/enqueue` (JSON array) and read what the server received
  *              with `GET /__control/requests`.
@@ -17,7 +18,7 @@ import { parseArgs } from 'node:util';
 
 export interface ScriptedError {
   status: number;
-  error: { message: string; type?: string; code?: string };
+  error: { message: string; type?: string; code?: string; param?: string };
 }
 
 export interface ScriptedContent {
@@ -63,6 +64,12 @@ export interface ScriptedServerOptions {
   /** When given, requests must carry `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
   port?: number;
+  /**
+   * What a request asking for `n` > 1 replies gets: `ignore` (the default, as Ollama and llama.cpp do): one
+   * reply; `honour`: the next n scripted replies, as the request's n choices (streamed interleaved, by
+   * index); `refuse`: 400, as endpoints that reject the parameter do, using up no reply.
+   */
+  n?: 'ignore' | 'honour' | 'refuse';
 }
 
 export class ScriptedModelServer {
@@ -177,58 +184,82 @@ export class ScriptedModelServer {
       });
     }
 
-    const position = ++this.repliesUsed;
-    let reply = this.replies.shift();
-    if (reply === undefined) {
-      return sendError(res, 500, {
-        message: `scripted server has no reply left for request ${position} (the script held ${position - 1})`,
-        type: 'server_error',
+    const asked = typeof body.n === 'number' && body.n > 1 ? body.n : 1;
+    if (asked > 1 && this.options.n === 'refuse') {
+      return sendError(res, 400, {
+        message: "'n' is not supported: ask for one completion per request",
+        type: 'invalid_request_error',
+        param: 'n',
       });
     }
-    while (typeof reply === 'function') reply = await reply(record);
-    if (typeof reply === 'string') reply = { content: reply };
-    if ('status' in reply) return sendError(res, reply.status, reply.error);
+    const replies = await this.takeReplies(this.options.n === 'honour' ? asked : 1, record);
+    if ('status' in replies) return sendError(res, replies.status, replies.error);
 
     try {
-      if (reply.delayMs) await sleep(reply.delayMs, undefined, { signal: gone.signal });
-      if (record.streamed) await this.stream(res, body, reply, record, gone.signal);
-      else sendJson(res, 200, completion(body, reply));
+      const delayMs = Math.max(0, ...replies.map((r) => r.delayMs ?? 0));
+      if (delayMs) await sleep(delayMs, undefined, { signal: gone.signal });
+      if (record.streamed) await this.stream(res, body, replies, record, gone.signal);
+      else sendJson(res, 200, completion(body, replies));
     } catch (error) {
       if (!gone.signal.aborted) throw error;
     }
   }
 
+  /** The next `count` scripted replies, resolved; the first scripted error instead, if any. */
+  private async takeReplies(count: number, record: RecordedRequest): Promise<ScriptedContent[] | ScriptedError> {
+    const taken: ScriptedContent[] = [];
+    for (let i = 0; i < count; i++) {
+      const position = ++this.repliesUsed;
+      let reply = this.replies.shift();
+      if (reply === undefined) {
+        const message = `scripted server has no reply left for request ${record.index} (the script held ${position - 1})`;
+        return { status: 500, error: { message, type: 'server_error' } };
+      }
+      while (typeof reply === 'function') reply = await reply(record);
+      if (typeof reply === 'string') reply = { content: reply };
+      if ('status' in reply) return reply;
+      taken.push(reply);
+    }
+    return taken;
+  }
+
   private async stream(
     res: http.ServerResponse,
     body: ChatBody,
-    reply: ScriptedContent,
+    replies: ScriptedContent[],
     record: RecordedRequest,
     gone: AbortSignal,
   ): Promise<void> {
     const id = `chatcmpl-scripted-${record.index}`;
     const created = Math.floor(Date.now() / 1000);
-    const withUsage = body.stream_options?.include_usage === true && !reply.omitUsage;
-    const chunk = (delta: object, finishReason: string | null = null, extra: object = {}) => ({
+    const withUsage = body.stream_options?.include_usage === true && !replies.some((r) => r.omitUsage);
+    const chunk = (delta: object, finishReason: string | null = null, index = 0) => ({
       id,
       object: 'chat.completion.chunk',
       created,
       model: body.model,
-      choices: [{ index: 0, delta, finish_reason: finishReason }],
+      choices: [{ index, delta, finish_reason: finishReason }],
       ...(withUsage ? { usage: null } : {}),
-      ...extra,
     });
     const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
 
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    send(chunk({ role: 'assistant', content: '' }));
-    for (const piece of splitIntoChunks(reply.content)) {
-      if (record.chunksSent > 0 && reply.chunkDelayMs) await sleep(reply.chunkDelayMs, undefined, { signal: gone });
-      if (gone.aborted) return;
-      send(chunk({ content: piece }));
-      record.chunksSent++;
+    replies.forEach((_, index) => send(chunk({ role: 'assistant', content: '' }, null, index)));
+    // Several choices stream interleaved, a piece of each in turn, as endpoints that honour n do.
+    const pieces = replies.map((r) => splitIntoChunks(r.content));
+    const chunkDelayMs = Math.max(0, ...replies.map((r) => r.chunkDelayMs ?? 0));
+    for (let step = 0; step < Math.max(0, ...pieces.map((p) => p.length)); step++) {
+      for (const [index, list] of pieces.entries()) {
+        if (step >= list.length) continue;
+        if (record.chunksSent > 0 && chunkDelayMs) await sleep(chunkDelayMs, undefined, { signal: gone });
+        if (gone.aborted) return;
+        send(chunk({ content: list[step] }, null, index));
+        record.chunksSent++;
+      }
     }
-    send(chunk({}, 'stop'));
-    if (withUsage) send({ ...chunk({}), choices: [], usage: usage(body, reply.content) });
+    replies.forEach((_, index) => send(chunk({}, 'stop', index)));
+    const contents = replies.map((r) => r.content);
+    if (withUsage) send({ ...chunk({}), choices: [], usage: usage(body, contents) });
     res.end('data: [DONE]\n\n');
   }
 
@@ -249,21 +280,27 @@ export function splitIntoChunks(content: string): string[] {
   return content.match(/\S+\s*|\s+/g) ?? [];
 }
 
-function completion(body: ChatBody, { content, omitUsage }: ScriptedContent) {
+function completion(body: ChatBody, replies: ScriptedContent[]) {
+  const contents = replies.map((r) => r.content);
   return {
     id: `chatcmpl-scripted-${Date.now()}`,
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: body.model,
-    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-    ...(omitUsage ? {} : { usage: usage(body, content) }),
+    choices: contents.map((content, index) => ({
+      index,
+      message: { role: 'assistant', content },
+      finish_reason: 'stop',
+    })),
+    ...(replies.some((r) => r.omitUsage) ? {} : { usage: usage(body, contents) }),
   };
 }
 
-function usage(body: ChatBody, content: string) {
+/** The prompt counts once however many replies one request asked for; the replies' tokens add up. */
+function usage(body: ChatBody, contents: string[]) {
   const promptChars = (body.messages ?? []).reduce((sum, message) => sum + textOf(message.content).length, 0);
   const prompt_tokens = Math.ceil(promptChars / 4);
-  const completion_tokens = Math.ceil(content.length / 4);
+  const completion_tokens = contents.reduce((sum, content) => sum + Math.ceil(content.length / 4), 0);
   return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };
 }
 
@@ -295,8 +332,12 @@ async function main(): Promise<void> {
       script: { type: 'string' },
       models: { type: 'string' },
       'api-key': { type: 'string' },
+      n: { type: 'string' },
     },
   });
+  const nModes = ['ignore', 'honour', 'refuse'] as const;
+  const n = nModes.find((mode) => mode === values.n);
+  if (values.n !== undefined && !n) throw new Error(`--n must be one of ${nModes.join(', ')}, got "${values.n}"`);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0) throw new Error(`--port must be a port number, got "${values.port}"`);
   const replies: unknown = values.script ? JSON.parse(readFileSync(values.script, 'utf8')) : [];
@@ -309,6 +350,7 @@ async function main(): Promise<void> {
       .map((name) => name.trim())
       .filter(Boolean),
     apiKey: values['api-key'],
+    n,
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void server.close().then(() => process.exit(0)));

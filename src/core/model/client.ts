@@ -28,7 +28,8 @@ export const WAITING_TICK_MS = 1_000;
 
 /** What a streamed reply amounts to once it ends. */
 interface StreamedReply {
-  content: string;
+  /** Text of each reply, by the choice's index. */
+  choices: string[];
   /** As the endpoint reported it in its last chunk; absent when it reports none. */
   usage?: TokenUsage;
   model: string;
@@ -41,6 +42,12 @@ export class OpenAIModelClient implements ModelClient {
   readonly baseUrl: string;
   private readonly openai: OpenAI;
   private readonly timeoutMs: number;
+  /**
+   * What the endpoint did with `n` the last time it was asked for more than one reply: `unknown` until
+   * then; `ignored` (one reply back, as Ollama and llama.cpp do) or `refused` (a 400) make later turns
+   * send parallel requests straight away.
+   */
+  private nSupport: 'unknown' | 'honoured' | 'ignored' | 'refused' = 'unknown';
 
   constructor(config: ModelConfig, options: ModelClientOptions = {}) {
     this.model = config.model;
@@ -74,12 +81,14 @@ export class OpenAIModelClient implements ModelClient {
     }
     if (request.signal?.aborted) throw cancelled();
     if (silence.signal.aborted) throw this.stalled(silence);
-    if (!reply.content.trim()) {
+    const choices = Array.from(reply.choices, (text) => text ?? '');
+    if (!choices.some((text) => text.trim())) {
       throw new ModelError('bad-response', `the model "${this.model}" at ${this.baseUrl} returned an empty reply`);
     }
     return {
-      content: reply.content,
-      usage: reply.usage ?? { ...estimateUsage(request, reply.content), estimated: true },
+      content: choices[0]!,
+      choices,
+      usage: reply.usage ?? { ...estimateUsage(request, choices.join('')), estimated: true },
       model: reply.model,
       durationMs: Date.now() - started,
       ...(reply.finishReason && { finishReason: reply.finishReason }),
@@ -88,7 +97,9 @@ export class OpenAIModelClient implements ModelClient {
 
   /** Sends the request and gathers the streamed reply, telling `silence` whenever the endpoint shows signs of life. */
   private async stream(request: ChatRequest, signal: AbortSignal, silence: SilenceWatch): Promise<StreamedReply> {
-    const reply: StreamedReply = { content: '', model: this.model };
+    request.onSent?.();
+    const reply: StreamedReply = { choices: [], model: this.model };
+    const n = request.n ?? 1;
     const stream = await this.openai.chat.completions.create(
       {
         model: this.model,
@@ -98,6 +109,7 @@ export class OpenAIModelClient implements ModelClient {
         // Only when asked: some models reject any temperature or max_tokens at all.
         ...(request.temperature !== undefined && { temperature: request.temperature }),
         ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
+        ...(n > 1 && { n }),
       },
       { signal },
     );
@@ -108,16 +120,44 @@ export class OpenAIModelClient implements ModelClient {
       if (chunk.model) reply.model = chunk.model;
       if (chunk.usage)
         reply.usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
-      const choice = chunk.choices[0];
-      if (choice?.finish_reason) reply.finishReason = choice.finish_reason;
-      const text = choice?.delta?.content;
-      if (text) {
+      // With n > 1 the replies' pieces arrive interleaved, each choice naming its index.
+      for (const choice of chunk.choices) {
+        const index = choice.index ?? 0;
+        if (index === 0 && choice.finish_reason) reply.finishReason = choice.finish_reason;
+        const text = choice.delta?.content;
+        if (!text) continue;
         silence.firstToken();
-        reply.content += text;
-        request.onDelta?.(text, reply.content.length);
+        reply.choices[index] = (reply.choices[index] ?? '') + text;
+        request.onDelta?.(text, reply.choices[index].length, index);
       }
     }
     return reply;
+  }
+
+  async completeMany(request: ChatRequest, count: number): Promise<ChatResponse[]> {
+    const responses: ChatResponse[] = [];
+    if (count > 1 && (this.nSupport === 'unknown' || this.nSupport === 'honoured')) {
+      try {
+        const response = await this.complete({ ...request, n: count });
+        responses.push(response);
+        this.nSupport = (response.choices?.length ?? 1) >= count ? 'honoured' : 'ignored';
+      } catch (error) {
+        // A 400 (422 for some validators) to a request that only differs in `n`: the endpoint refuses n.
+        if (!(error instanceof ModelError && (error.status === 400 || error.status === 422))) throw error;
+        this.nSupport = 'refused';
+      }
+    }
+    const got = responses.reduce((sum, r) => sum + (r.choices?.length ?? 1), 0);
+    const rest = Array.from({ length: Math.max(0, count - got) }, (_, i) => {
+      const offset = got + i;
+      const onDelta = request.onDelta;
+      return this.complete({
+        ...request,
+        n: undefined,
+        onDelta: onDelta && ((text, soFar) => onDelta(text, soFar, offset)),
+      });
+    });
+    return [...responses, ...(await Promise.all(rest))];
   }
 
   /** Model ids the endpoint offers (for a model picker, or to check a configuration). */
@@ -171,7 +211,11 @@ export class OpenAIModelClient implements ModelClient {
         `the model endpoint is rate-limiting requests (429)${detail ? `: ${detail}` : ''}`,
       );
     }
-    return new ModelError('server', `model endpoint error ${status ?? 'in stream'}${detail ? `: ${detail}` : ''}`);
+    return new ModelError(
+      'server',
+      `model endpoint error ${status ?? 'in stream'}${detail ? `: ${detail}` : ''}`,
+      status,
+    );
   }
 
   private unreachable(why: string): ModelError {

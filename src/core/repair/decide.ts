@@ -32,7 +32,8 @@ export function rankCandidates(candidates: Candidate[]): Candidate[] {
   });
 }
 
-export type Decision = { fixed: Candidate } | { next: TurnState };
+/** End with a fix, go on from a new state, or stop because the model only repeats itself. */
+export type Decision = { fixed: Candidate } | { next: TurnState } | { repeated: string };
 
 export interface DecideInput {
   /** The turn's candidates, verified (at least one). */
@@ -52,6 +53,8 @@ export interface DecideInput {
 export function decide({ verified, state, baseline, goal, focusTests }: DecideInput): Decision {
   const top = rankCandidates(verified)[0]!;
   if (top.fixed) return { fixed: top };
+  const repeated = repetition(verified, state);
+  if (repeated) return { repeated };
   const reference = state.kept.size ? passFail(state.previous?.report) : passFail(baseline);
   const helped =
     !top.rejected &&
@@ -68,6 +71,7 @@ export function decide({ verified, state, baseline, goal, focusTests }: DecideIn
     report: top.report,
     regressions: top.regressions,
     kept: helped,
+    failing: state.failing.map((t) => t.id),
   };
   if (!helped) return { next: { kept: new Map(), failing: goal.failing, previous } };
   const still = failingTests(top.report!, focusTests).filter((t) => !goal.flaky?.has(t.id));
@@ -78,4 +82,22 @@ export function decide({ verified, state, baseline, goal, focusTests }: DecideIn
       previous,
     },
   };
+}
+
+/**
+ * `the model repeats itself: …` when every candidate of the turn is a change an earlier turn already
+ * tested (see TurnCandidates), for the same failing tests as the turn before: another turn would
+ * most likely bring the same again.
+ */
+function repetition(verified: readonly Candidate[], state: TurnState): string | undefined {
+  const ids = new Set(verified.map((c) => c.id));
+  const repeats = verified.filter((c) => c.sameAs && !ids.has(c.sameAs));
+  if (!state.previous?.failing || repeats.length === 0 || repeats.length < verified.length) return undefined;
+  const shown = state.failing.map((t) => t.id);
+  const same =
+    shown.length === state.previous.failing.length && shown.every((id, i) => id === state.previous!.failing![i]);
+  if (!same) return undefined;
+  const earlier = [...new Set(repeats.map((c) => c.sameAs!))].join(', ');
+  const turn = verified[0]!.turn;
+  return `the model repeats itself: turn ${turn} proposed only changes already tested (${earlier}) for the same failing tests`;
 }

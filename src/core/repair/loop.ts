@@ -49,7 +49,7 @@ function settingsOf(options: RepairOptions, signal: AbortSignal | undefined): Lo
     allowTestEdits: options.allowTestEdits ?? false,
     // Several candidates are worth asking for only when they can differ.
     temperature: options.temperature ?? (candidatesPerTurn > 1 ? 0.8 : 0.2),
-    verifyConcurrency: options.verifyConcurrency ?? DEFAULTS.verifyConcurrency,
+    verifyConcurrency: options.verifyConcurrency,
     runner: options.runner ?? new ProcessRunner(),
     maxTokens: Math.max(0, options.maxTokens ?? 0),
     maxPromptTokens: options.maxPromptTokens ?? DEFAULTS.maxPromptTokens,
@@ -59,6 +59,8 @@ function settingsOf(options: RepairOptions, signal: AbortSignal | undefined): Lo
     flakyCheck: options.flakyCheck ?? DEFAULTS.flakyCheck,
     tracing: options.tracing ?? DEFAULTS.tracing,
     runtimeValues: options.runtimeValues ?? DEFAULTS.runtimeValues,
+    attemptMemory: options.attemptMemory ?? DEFAULTS.attemptMemory,
+    dedupeCandidates: options.dedupeCandidates ?? DEFAULTS.dedupeCandidates,
   };
 }
 
@@ -84,6 +86,7 @@ async function repairInSession(session: RepairSession, options: RepairOptions): 
     });
     if ('fixed' in decision)
       return { status: 'fixed', message: `fixed in ${turn} turn${turn > 1 ? 's' : ''}`, best: decision.fixed };
+    if ('repeated' in decision) return { status: 'unfixed', message: decision.repeated };
     state = decision.next;
   }
   return { status: 'unfixed', message: `not fixed after ${maxTurns} turn${maxTurns > 1 ? 's' : ''}` };

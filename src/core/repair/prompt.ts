@@ -40,6 +40,18 @@ export interface TurnFeedback {
   regressions: string[];
   /** Whether the code shown in this turn already contains the previous change. */
   kept: boolean;
+  /** Ids of the failing tests that turn was shown. */
+  failing?: string[];
+}
+
+/** An earlier candidate that failed, for the memory of attempts. */
+export interface AttemptNote {
+  /** `candidate 2 of turn 1`. */
+  name: string;
+  /** As a diff against the original code; empty when it had no usable edits. */
+  patch: string;
+  /** One line, e.g. `the tests still fail: test_mean (3 passed, 1 failed)`. */
+  failedBecause: string;
 }
 
 export interface PromptInput {
@@ -51,6 +63,8 @@ export interface PromptInput {
   /** The runtime values the most suspect function saw while a failing test ran, as text for the model. */
   values?: string;
   previous?: TurnFeedback;
+  /** Earlier candidates that failed (other than `previous`), most recent first. */
+  attempts?: AttemptNote[];
   /** Tokens the prompt may hold, system prompt included (estimated); the settings' default when absent. */
   maxTokens?: number;
 }
@@ -90,6 +104,8 @@ interface Parts {
   topCode: PromptPart[];
   /** The further suspects, a group per part. */
   moreCode: PromptPart[];
+  /** Earlier failed candidates, most recent first. */
+  attempts: PromptPart[];
 }
 
 function partsOf(input: PromptInput): Parts {
@@ -111,6 +127,7 @@ function partsOf(input: PromptInput): Parts {
     tests: input.tests.map((snippet) => snippetsPart([snippet])),
     topCode: top.map(coreSnippetPart),
     moreCode: more.map(snippetsPart),
+    attempts: (input.attempts ?? []).map(attemptPart),
   };
 }
 
@@ -122,6 +139,7 @@ function inOrderOfValue(parts: Parts): PromptPart[] {
     ...parts.topCode,
     ...(parts.explanation ? [parts.explanation] : []),
     ...(parts.diff ? [parts.diff] : []),
+    ...parts.attempts,
     ...moreFailures,
     ...(parts.values ? [parts.values] : []),
     ...parts.tests,
@@ -162,6 +180,22 @@ function diffPart(patch: string): PromptPart {
   };
 }
 
+/**
+ * Earlier attempts: each diff short, together at most a fifth of the budget, so the memory never
+ * crowds out the failure and the code; the most recent are kept first.
+ */
+const EARLIER_ATTEMPTS = { diffChars: 1200, share: 0.2 } as const;
+
+function attemptPart(attempt: AttemptNote): PromptPart {
+  const head = `### ${attempt.name} failed because ${attempt.failedBecause}`;
+  const diff = attempt.patch ? `\n${fence(cutLines(attempt.patch, EARLIER_ATTEMPTS.diffChars), 'diff')}` : '';
+  return {
+    name: `earlier attempt ${attempt.name}`,
+    text: `${head}${diff}`,
+    pool: { kind: 'earlier attempts', share: EARLIER_ATTEMPTS.share },
+  };
+}
+
 function valuesPart(values: string, codeChanged: boolean): PromptPart {
   const heading = codeChanged
     ? '## Runtime values (from the failing test, observed on the original code, before your change)'
@@ -196,6 +230,9 @@ function keptTexts(parts: readonly PromptPart[], kept: KeptText): string[] {
   return parts.map(kept).filter((text): text is string => text !== undefined);
 }
 
+const EARLIER_ATTEMPTS_HEADING =
+  '## Earlier attempts that failed\nThese changes were tried and verified by the tests; none fixed them. Do not propose them again.';
+
 /** The user message in reading order, with the parts the budget kept. */
 function renderUser(input: PromptInput, parts: Parts, kept: KeptText): string {
   const sections: string[] = [];
@@ -209,7 +246,14 @@ function renderUser(input: PromptInput, parts: Parts, kept: KeptText): string {
   if (code.length) sections.push(`## Code under test\n${code.join('\n\n')}`);
   const values = parts.values && kept(parts.values);
   if (values) sections.push(values);
-  sections.push('Explain why the failing tests fail, then fix the code under test.');
+  // Shown oldest first, as they happened; kept most recent first when the budget is short.
+  const attempts = keptTexts([...parts.attempts].reverse(), kept);
+  if (attempts.length) sections.push([EARLIER_ATTEMPTS_HEADING, ...attempts].join('\n\n'));
+  sections.push(
+    attempts.length
+      ? 'Explain why the failing tests fail, then fix the code under test with a different approach from the earlier attempts.'
+      : 'Explain why the failing tests fail, then fix the code under test.',
+  );
   return sections.join('\n\n');
 }
 

@@ -4,6 +4,7 @@ import type { CommandRunner } from '../sandbox/types';
 import type { TestReport } from '../testing/types';
 import type { ProjectSetup } from './prepare';
 import type { BudgetKind, Candidate, RepairEvent, RequestRecord } from './types';
+import { SuiteCost, verifyConcurrency } from './verify-concurrency';
 
 /** The options of one repair with every default filled in. */
 export interface LoopSettings {
@@ -13,7 +14,8 @@ export interface LoopSettings {
   timeoutMs: number;
   allowTestEdits?: boolean;
   temperature: number;
-  verifyConcurrency: number;
+  /** Candidates verified at once; measured from the baseline and the machine when absent (verify-concurrency.ts). */
+  verifyConcurrency?: number;
   runner: CommandRunner;
   /** Tokens the repair may spend; 0 or absent for no limit. */
   maxTokens?: number;
@@ -31,6 +33,10 @@ export interface LoopSettings {
   tracing?: boolean;
   /** Record the most suspect function's runtime values while tracing; on unless false. */
   runtimeValues?: boolean;
+  /** Show each prompt the earlier failed candidates and ask for a different approach; on unless false. */
+  attemptMemory?: boolean;
+  /** Verify identical candidates once, drop repeats of earlier turns, end on a repeating turn; on unless false. */
+  dedupeCandidates?: boolean;
 }
 
 /** Thrown when the caller's signal ends the repair between two steps. */
@@ -79,6 +85,8 @@ export class RepairSession {
   readonly usage: TokenUsage = { promptTokens: 0, completionTokens: 0 };
   readonly requestLog: RequestRecord[] = [];
   readonly candidates: Candidate[] = [];
+  /** Candidates whose tests ran, by what their files came out as (changesSignature): not run again. */
+  readonly tested = new Map<string, Candidate>();
   requests = 0;
   turns = 0;
   /** Set once the framework, the command and the base copy are all known. */
@@ -90,6 +98,8 @@ export class RepairSession {
   notes: string[] = [];
   /** Generate mode: chooses the tests that count and writes the first prompt. */
   generate?: GeneratePlan;
+  /** What one run of the suite costs in CPU, measured on the baseline run. */
+  readonly suiteCost = new SuiteCost();
 
   constructor(
     readonly settings: LoopSettings,
@@ -97,7 +107,15 @@ export class RepairSession {
   ) {}
 
   emit(event: RepairEvent): void {
+    // The baseline runs alone between these two events: the one time the suite's own cost shows.
+    if (event.type === 'baseline-started') this.suiteCost.start();
+    if (event.type === 'baseline-finished') this.suiteCost.finish();
     this.onEvent?.(event);
+  }
+
+  /** How many of `count` candidates to verify at once: as set, else as the suite and the machine allow. */
+  verifyConcurrency(count: number): number {
+    return this.settings.verifyConcurrency ?? verifyConcurrency(count, this.suiteCost.cores);
   }
 
   /** Whether only the user's chosen tests have to pass. */

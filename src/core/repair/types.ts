@@ -30,7 +30,10 @@ export interface RepairOptions {
   focusTests?: string[];
   /** How test commands are isolated; the plain process-group runner by default. */
   runner?: CommandRunner;
-  /** Candidates verified at once (default 2: each runs the whole test suite). */
+  /**
+   * Candidates verified at once. By default it follows the machine and the suite: one at a time on two
+   * cores or fewer, or when the baseline run kept more than one core busy (see verify-concurrency.ts).
+   */
   verifyConcurrency?: number;
   temperature?: number;
   signal?: AbortSignal;
@@ -49,6 +52,16 @@ export interface RepairOptions {
   runtimeValues?: boolean;
   /** Generate mode: implement this stub; the tests calling it that fail at the baseline are the goal (see core/generate). */
   generate?: GenerateTarget;
+  /**
+   * Show each turn's prompt the earlier candidates that failed, as short diffs with why, and ask for a
+   * different approach (default true).
+   */
+  attemptMemory?: boolean;
+  /**
+   * Verify candidates with the same resulting files once; drop a candidate an earlier turn already
+   * tested; end the repair when a turn only repeats earlier changes for the same failures (default true).
+   */
+  dedupeCandidates?: boolean;
 }
 
 export interface RequestRecord extends TokenUsage {
@@ -100,6 +113,10 @@ export interface Candidate {
   /** Flaky tests the user asked to repair that passed once with this candidate, then failed again. */
   unstable?: string[];
   fixed: boolean;
+  /** Its test run was stopped, or never started, because a sibling of its turn was verified as a fix. */
+  cancelled?: boolean;
+  /** The id of an earlier candidate with the same resulting files, whose outcome this one shares (not run again). */
+  sameAs?: string;
 }
 
 export interface RepairResult {

@@ -26,6 +26,10 @@ export interface CandidateReply {
   reply: string;
   /** Files shown to the model; edits that name no file go to these. */
   focusFiles: string[];
+  /** Ends this candidate's test run (a sibling was verified as a fix); the session's signal when absent. */
+  signal?: AbortSignal;
+  /** Called once the candidate is screened, before its tests run: true when it settled the candidate without a run. */
+  beforeRun?: (candidate: Candidate) => Promise<boolean>;
 }
 
 /** Verifies one reply against the code the turn builds on (`kept` over the originals). */
@@ -75,15 +79,22 @@ export async function verifyCandidate(
     return candidate;
   }
   session.checkCancelled();
-  await runAndJudge(session, task, candidate);
+  if (await input.beforeRun?.(candidate)) return candidate;
+  await runAndJudge(session, task, candidate, input.signal);
   return candidate;
 }
 
 /** Runs the tests on a screened candidate and records what they say, the report checked against the runner. */
-async function runAndJudge(session: RepairSession, task: RepairTask, candidate: Candidate): Promise<void> {
+async function runAndJudge(
+  session: RepairSession,
+  task: RepairTask,
+  candidate: Candidate,
+  signal = session.settings.signal,
+): Promise<void> {
   candidate.report = await testChanges(task, candidate.changes, {
     ...session.settings,
     timeoutMs: task.candidateTimeoutMs,
+    signal,
   });
   const { regressions, fixed } = judgeReport(candidate.report, task.goal, session.focused);
   candidate.regressions = regressions;

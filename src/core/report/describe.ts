@@ -70,7 +70,7 @@ export function describeEvent(event: RepairEvent, context: { model?: string } = 
     case 'candidate-rejected': {
       const subject = `candidate ${event.candidate.index}`;
       return {
-        line: `${subject}: rejected: ${event.reason}`,
+        line: `${subject}: ${event.candidate.cancelled ? 'cancelled' : 'rejected'}: ${event.reason}`,
         subject,
         fixed: false,
         problem: event.reason,
@@ -161,14 +161,17 @@ function describeFlaky(event: Extract<RepairEvent, { type: 'flaky' }>): EventTex
 function describeVerified(candidate: Candidate): EventText {
   const subject = `candidate ${candidate.index}`;
   const counts = candidate.report ? reportCounts(candidate.report) : 'no test results';
+  // A candidate whose files came out as an earlier one's shares its outcome without a run.
+  const twin = candidate.sameAs ? `; same as candidate ${candidate.sameAs.replace(/^t\d+c/, '')}, not run again` : '';
   if (candidate.fixed)
-    return { line: `${subject}: ${counts} (all pass)`, subject, counts, fixed: true, why: why(candidate) };
+    return { line: `${subject}: ${counts} (all pass${twin})`, subject, counts, fixed: true, why: why(candidate) };
   const problem = candidate.regressions.length
     ? `breaks ${plural(candidate.regressions.length, 'passing test')}`
     : candidate.unstable?.length
       ? `passed once, then failed again: ${candidate.unstable.join(', ')}`
       : (candidate.report?.runError ?? 'still failing');
-  return { line: `${subject}: ${counts} (${problem})`, subject, counts, fixed: false, problem, why: why(candidate) };
+  const line = `${subject}: ${counts} (${problem}${twin})`;
+  return { line, subject, counts, fixed: false, problem, why: why(candidate) };
 }
 
 /** `fixed in 2 turns: 3 passed, 1 failed → 4 passed, 0 failed (2 requests, 1242+182 tokens, 2.4 s)` */

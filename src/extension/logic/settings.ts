@@ -26,6 +26,10 @@ export interface RepairSettings {
   tracing: boolean;
   /** Record the most suspect function's values while tracing. */
   runtimeValues: boolean;
+  /** Show each turn the earlier failed candidates and ask for a different approach. */
+  attemptMemory: boolean;
+  /** Verify identical candidates once and stop a repair that only repeats itself. */
+  dedupeCandidates: boolean;
   /** How long the model endpoint may stay silent. */
   modelTimeoutMs: number;
   /** Whether our Test Explorer tree shows this folder's tests (`auto`: unless another extension does). */
@@ -48,6 +52,8 @@ export interface RawSettings {
   flakyCheck?: unknown;
   tracing?: unknown;
   runtimeValues?: unknown;
+  attemptMemory?: unknown;
+  dedupeCandidates?: unknown;
   modelTimeoutSeconds?: unknown;
   testExplorer?: unknown;
   reviewStyle?: unknown;
@@ -69,6 +75,9 @@ export function normalizeSettings(raw: RawSettings): RepairSettings {
     flakyCheck: typeof raw.flakyCheck === 'boolean' ? raw.flakyCheck : SWITCH_SETTINGS.flakyCheck.default,
     tracing: typeof raw.tracing === 'boolean' ? raw.tracing : SWITCH_SETTINGS.tracing.default,
     runtimeValues: typeof raw.runtimeValues === 'boolean' ? raw.runtimeValues : SWITCH_SETTINGS.runtimeValues.default,
+    attemptMemory: typeof raw.attemptMemory === 'boolean' ? raw.attemptMemory : SWITCH_SETTINGS.attemptMemory.default,
+    dedupeCandidates:
+      typeof raw.dedupeCandidates === 'boolean' ? raw.dedupeCandidates : SWITCH_SETTINGS.dedupeCandidates.default,
     modelTimeoutMs: clampSetting('modelTimeoutSeconds', raw.modelTimeoutSeconds) * 1000,
     testExplorer: chooseSetting('testExplorer', raw.testExplorer),
     reviewStyle: chooseSetting('reviewStyle', raw.reviewStyle),

@@ -52,6 +52,7 @@ interface RepairFlags {
   flakyCheck: boolean;
   tracing: boolean;
   runtimeValues: boolean;
+  staged: boolean;
 }
 
 /** An option's parser for one of the shared whole-number settings: the same limits as the extension's. */
@@ -254,6 +255,7 @@ async function runRepair(dir: string | undefined, flags: RepairFlags, io: CliIO)
       flakyCheck: flags.flakyCheck,
       tracing: flags.tracing,
       runtimeValues: flags.runtimeValues,
+      stagedVerification: flags.staged,
       signal,
       onEvent,
     }),
@@ -316,6 +318,10 @@ function repairCommand(program: Command): Command {
     .option('--no-flaky-check', 'skip running the failing tests again before repairing (saves one test run)')
     .option('--no-tracing', 'skip tracing the failing tests to find the code they run (saves one or two test runs)')
     .option('--no-runtime-values', 'trace which functions the failing tests run, but not the values they see')
+    .option(
+      '--no-staged',
+      'verify every candidate with the whole suite at once (default: its failing tests first, the whole suite only for one that fixes them)',
+    )
     .option('--allow-network', 'let the tests reach the network (off: no network inside the sandbox)')
     .option(
       '--env <name>',

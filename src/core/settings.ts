@@ -46,6 +46,11 @@ export const SWITCH_SETTINGS = {
   tracing: { default: true },
   /** Record the arguments, locals and result of the most suspect function while a failing test runs. */
   runtimeValues: { default: true },
+  /**
+   * Verify a candidate on its failing tests first (where the framework can select them), and run the whole
+   * suite only for one that fixes them: a wrong candidate costs a short run instead of a full one.
+   */
+  stagedVerification: { default: true },
 } as const satisfies Record<string, { default: boolean }>;
 
 /** Settings with a fixed set of values, the first being the default (package.json declares the same enum). */
@@ -92,6 +97,7 @@ export const REPAIR_DEFAULTS = {
   flakyCheck: SWITCH_SETTINGS.flakyCheck.default,
   tracing: SWITCH_SETTINGS.tracing.default,
   runtimeValues: SWITCH_SETTINGS.runtimeValues.default,
+  stagedVerification: SWITCH_SETTINGS.stagedVerification.default,
 } as const;
 
 /** A value from hand-edited settings, rounded and pulled into range; the default when it is no number at all. */

@@ -23,7 +23,7 @@ import { MESSAGES } from './logic/messages';
 import { endState, RepairProgress } from './logic/progress';
 import { fileOfTestId, placeInFolder, reportForFolder, toProjectPath } from './logic/project-paths';
 import type { RepairSettings } from './logic/settings';
-import { type FolderProject, projectOf, wholeFolder } from './project-tests';
+import { type FolderProject, heldRunOf, projectOf, wholeFolder } from './project-tests';
 import type { CandidateReview } from './review/review';
 import type { ApiKeyStore } from './secrets';
 import { openSettings, readSettings } from './settings';
@@ -147,6 +147,8 @@ export class RepairRunner extends Disposable {
             flakyCheck: settings.flakyCheck,
             tracing: settings.tracing,
             runtimeValues: settings.runtimeValues,
+            stagedVerification: settings.stagedVerification,
+            baseline: heldRunOf(project),
             signal,
             onEvent: (event) => {
               progress.apply(event);

@@ -23,6 +23,7 @@ export function readSettings(scope?: vscode.Uri): RepairSettings {
     flakyCheck: config.get('flakyCheck'),
     tracing: config.get('tracing'),
     runtimeValues: config.get('runtimeValues'),
+    stagedVerification: config.get('stagedVerification'),
     modelTimeoutSeconds: config.get('modelTimeoutSeconds'),
     testExplorer: config.get('testExplorer'),
   });

@@ -58,6 +58,8 @@ function settingsOf(options: RepairOptions, signal: AbortSignal | undefined): Lo
     flakyCheck: options.flakyCheck ?? DEFAULTS.flakyCheck,
     tracing: options.tracing ?? DEFAULTS.tracing,
     runtimeValues: options.runtimeValues ?? DEFAULTS.runtimeValues,
+    stagedVerification: options.stagedVerification ?? DEFAULTS.stagedVerification,
+    ...(options.baseline ? { heldBaseline: options.baseline } : {}),
   };
 }
 

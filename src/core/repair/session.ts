@@ -2,7 +2,7 @@ import type { ChatResponse, ModelClient, TokenUsage } from '../model/types';
 import type { CommandRunner } from '../sandbox/types';
 import type { TestReport } from '../testing/types';
 import type { ProjectSetup } from './prepare';
-import type { BudgetKind, Candidate, RepairEvent, RequestRecord } from './types';
+import type { BudgetKind, Candidate, HeldBaseline, RepairEvent, RequestRecord } from './types';
 
 /** The options of one repair with every default filled in. */
 export interface LoopSettings {
@@ -30,6 +30,10 @@ export interface LoopSettings {
   tracing?: boolean;
   /** Record the most suspect function's runtime values while tracing; on unless false. */
   runtimeValues?: boolean;
+  /** Run a candidate's failing tests alone first, the whole suite only when they pass; on unless false. */
+  stagedVerification?: boolean;
+  /** The host's earlier run, used as the baseline when the files are as they were then. */
+  heldBaseline?: HeldBaseline;
 }
 
 /** Thrown when the caller's signal ends the repair between two steps. */

@@ -26,6 +26,8 @@ export interface RepairSettings {
   tracing: boolean;
   /** Record the most suspect function's values while tracing. */
   runtimeValues: boolean;
+  /** Verify a candidate on its failing tests first, the whole suite only when they pass. */
+  stagedVerification: boolean;
   /** How long the model endpoint may stay silent. */
   modelTimeoutMs: number;
   /** Whether our Test Explorer tree shows this folder's tests (`auto`: unless another extension does). */
@@ -46,6 +48,7 @@ export interface RawSettings {
   flakyCheck?: unknown;
   tracing?: unknown;
   runtimeValues?: unknown;
+  stagedVerification?: unknown;
   modelTimeoutSeconds?: unknown;
   testExplorer?: unknown;
 }
@@ -66,6 +69,8 @@ export function normalizeSettings(raw: RawSettings): RepairSettings {
     flakyCheck: typeof raw.flakyCheck === 'boolean' ? raw.flakyCheck : SWITCH_SETTINGS.flakyCheck.default,
     tracing: typeof raw.tracing === 'boolean' ? raw.tracing : SWITCH_SETTINGS.tracing.default,
     runtimeValues: typeof raw.runtimeValues === 'boolean' ? raw.runtimeValues : SWITCH_SETTINGS.runtimeValues.default,
+    stagedVerification:
+      typeof raw.stagedVerification === 'boolean' ? raw.stagedVerification : SWITCH_SETTINGS.stagedVerification.default,
     modelTimeoutMs: clampSetting('modelTimeoutSeconds', raw.modelTimeoutSeconds) * 1000,
     testExplorer: chooseSetting('testExplorer', raw.testExplorer),
   };

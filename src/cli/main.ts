@@ -56,6 +56,7 @@ interface RepairFlags {
   runtimeValues: boolean;
   attemptMemory: boolean;
   dedupe: boolean;
+  staged: boolean;
 }
 
 /** An option's parser for one of the shared whole-number settings: the same limits as the extension's. */
@@ -265,6 +266,7 @@ async function runRepair(
       generate: project.generate,
       attemptMemory: flags.attemptMemory,
       dedupeCandidates: flags.dedupe,
+      stagedVerification: flags.staged,
       signal,
       onEvent,
     }),
@@ -344,6 +346,10 @@ function loopOptions(command: Command): Command {
     .option('--no-runtime-values', 'trace which functions the failing tests run, but not the values they see')
     .option('--no-attempt-memory', "don't show each turn the earlier candidates that failed")
     .option('--no-dedupe', 'run the tests for every candidate, even one whose files match an earlier one')
+    .option(
+      '--no-staged',
+      'verify every candidate with the whole suite at once (default: its failing tests first, the whole suite only for one that fixes them)',
+    )
     .option('--allow-network', 'let the tests reach the network (off: no network inside the sandbox)')
     .option(
       '--env <name>',

@@ -5,6 +5,8 @@ const INDENT = { candidate: '  ', why: '    ' } as const;
 
 /** Off a terminal, how often a request that has no answer yet says it is still waiting. */
 const WAITING_LINE_EVERY_MS = 10_000;
+/** Off a terminal, how often a long test run says how far it got. */
+const TESTS_LINE_EVERY_MS = 10_000;
 
 /** The prompt sent in a turn, whole, between two rules, for `--verbose`. */
 function wholePrompt(turn: number, user: string): string {
@@ -25,6 +27,8 @@ export function progressPrinter(write: (text: string) => void, options: Progress
   let streamingLine = false;
   /** Per candidate: how many waiting lines it has printed (off a terminal). */
   const waitingLines = new Map<number, number>();
+  /** Per test run (`baseline`, `candidate 2`): how many progress lines it has printed (off a terminal). */
+  const testsLines = new Map<string, number>();
   const line = (text: string): void => {
     if (streamingLine) write('\r\x1b[2K');
     streamingLine = false;
@@ -41,6 +45,23 @@ export function progressPrinter(write: (text: string) => void, options: Progress
         line(text.line);
         if (event.candidateTimeLimit) line(describeTimeLimit(event.candidateTimeLimit));
         break;
+      case 'tests-progress': {
+        // Rewritten in place on a terminal; in a log, a line every ten seconds of a long run.
+        const indent = event.stage === 'candidate' ? INDENT.candidate : '';
+        if (options.live) {
+          write(`\r\x1b[2K${indent}${text.line}`);
+          streamingLine = true;
+          break;
+        }
+        const run = `${event.stage} ${event.turn ?? 0}/${event.candidate ?? 0}/${event.focused ? 'focused' : 'full'}`;
+        const due = Math.floor(event.elapsedMs / TESTS_LINE_EVERY_MS);
+        if (due > (testsLines.get(run) ?? 0)) {
+          testsLines.set(run, due);
+          line(`${indent}${text.line}`);
+        }
+        break;
+      }
+      case 'baseline-held':
       case 'flaky-check-started':
       case 'flaky':
       case 'trace-started':

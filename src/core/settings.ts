@@ -62,6 +62,11 @@ export const SWITCH_SETTINGS = {
    * and end the repair when a turn only repeats earlier changes for the same failures.
    */
   dedupeCandidates: { default: true },
+  /**
+   * Verify a candidate on its failing tests first (where the framework can select them), and run the whole
+   * suite only for one that fixes them: a wrong candidate costs a short run instead of a full one.
+   */
+  stagedVerification: { default: true },
 } as const satisfies Record<string, { default: boolean }>;
 
 /** Settings with a fixed set of values, the first being the default (package.json declares the same enum). */
@@ -114,6 +119,7 @@ export const REPAIR_DEFAULTS = {
   runtimeValues: SWITCH_SETTINGS.runtimeValues.default,
   attemptMemory: SWITCH_SETTINGS.attemptMemory.default,
   dedupeCandidates: SWITCH_SETTINGS.dedupeCandidates.default,
+  stagedVerification: SWITCH_SETTINGS.stagedVerification.default,
 } as const;
 
 /** A value from hand-edited settings, rounded and pulled into range; the default when it is no number at all. */

@@ -4,6 +4,7 @@ import {
   chooseFramework,
   findProjectRoot,
   type FrameworkAdapter,
+  type HeldBaseline,
   listProjectRoots,
   runTestsOnce,
   type TestRunOnce,
@@ -95,18 +96,36 @@ export async function frameworkOf(project: FolderProject, settings: RepairSettin
 
 export type ProjectRun = TestRunOnce;
 
+/**
+ * The latest finished Test Explorer run of each project (by root), with the files' fingerprint from
+ * when it ran: a repair passes it to the engine, which uses it as its baseline if nothing changed since.
+ */
+const heldRuns = new Map<string, HeldBaseline>();
+
 /** Runs a project's tests once, the way a repair does: in a throw-away copy, in its own process group. */
 export async function runProjectTests(
   project: FolderProject,
   settings: RepairSettings,
   signal: AbortSignal,
 ): Promise<ProjectRun> {
-  return runTestsOnce({
+  const run = await runTestsOnce({
     projectRoot: project.root,
     testCommand: settings.testCommand,
     timeoutMs: settings.timeoutMs,
     signal,
   });
+  if (signal.aborted) heldRuns.delete(project.root);
+  else heldRuns.set(project.root, { ...heldBaseline(run), source: "the Test Explorer's run" });
+  return run;
+}
+
+/** The project's latest Test Explorer run, if any (the engine decides whether it is still fresh). */
+export function heldRunOf(project: FolderProject): HeldBaseline | undefined {
+  return heldRuns.get(project.root);
+}
+
+function heldBaseline({ report, command, fingerprint, takenAt }: TestRunOnce): HeldBaseline {
+  return { report, command, fingerprint, takenAt };
 }
 
 /** An AbortSignal that follows a CancellationToken. */

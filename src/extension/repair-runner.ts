@@ -26,7 +26,7 @@ import { MESSAGES } from './logic/messages';
 import { endState, RepairProgress } from './logic/progress';
 import { fileOfTestId, placeInFolder, reportForFolder, toProjectPath } from './logic/project-paths';
 import type { RepairSettings } from './logic/settings';
-import { type FolderProject, projectOf, wholeFolder } from './project-tests';
+import { type FolderProject, heldRunOf, projectOf, wholeFolder } from './project-tests';
 import type { CandidateReview } from './review/review';
 import type { ApiKeyStore } from './secrets';
 import { openSettings, readSettings } from './settings';
@@ -155,6 +155,8 @@ export class RepairRunner extends Disposable {
             generate: target.generate,
             attemptMemory: settings.attemptMemory,
             dedupeCandidates: settings.dedupeCandidates,
+            stagedVerification: settings.stagedVerification,
+            baseline: heldRunOf(project),
             signal,
             onEvent: (event) => {
               progress.apply(event);

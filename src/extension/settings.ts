@@ -25,6 +25,7 @@ export function readSettings(scope?: vscode.Uri): RepairSettings {
     runtimeValues: config.get('runtimeValues'),
     attemptMemory: config.get('attemptMemory'),
     dedupeCandidates: config.get('dedupeCandidates'),
+    stagedVerification: config.get('stagedVerification'),
     modelTimeoutSeconds: config.get('modelTimeoutSeconds'),
     testExplorer: config.get('testExplorer'),
     reviewStyle: config.get('reviewStyle'),

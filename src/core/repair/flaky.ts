@@ -62,7 +62,10 @@ export async function checkFlakyTests(
 ): Promise<{ goal: RepairGoal } | { ending: RepairEnding }> {
   if (session.settings.flakyCheck === false || goal.stalled || goal.failing.length === 0) return { goal };
   session.emit({ type: 'flaky-check-started', tests: goal.failing.map((t) => t.id) });
-  const flaky = await findFlakyTests(project, goal.failing, session.settings);
+  const flaky = await findFlakyTests(project, goal.failing, {
+    ...session.settings,
+    onProgress: (progress) => session.emit({ type: 'tests-progress', stage: 'flaky-check', ...progress }),
+  });
   session.checkCancelled();
   if (!flaky.length) return { goal };
   const named = new Set(session.settings.focusTests ?? []);

@@ -13,6 +13,7 @@ export {
   type TestRunOnce,
 } from './prepare';
 export type * from './types';
+export { fingerprintProject, sameFiles, type ProjectFingerprint } from './fingerprint';
 export {
   candidateTimeLimit,
   CANDIDATE_TIME_FACTOR,

@@ -61,6 +61,8 @@ function settingsOf(options: RepairOptions, signal: AbortSignal | undefined): Lo
     runtimeValues: options.runtimeValues ?? DEFAULTS.runtimeValues,
     attemptMemory: options.attemptMemory ?? DEFAULTS.attemptMemory,
     dedupeCandidates: options.dedupeCandidates ?? DEFAULTS.dedupeCandidates,
+    stagedVerification: options.stagedVerification ?? DEFAULTS.stagedVerification,
+    ...(options.baseline ? { heldBaseline: options.baseline } : {}),
   };
 }
 

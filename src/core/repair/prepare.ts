@@ -8,12 +8,15 @@ import { createSandbox, ProcessRunner } from '../sandbox';
 import type { TraceEvidence } from '../localize/types';
 import type { CommandRunner, Sandbox } from '../sandbox/types';
 import { runTests, selectAdapter, type FrameworkAdapter } from '../testing';
+import type { TestProgress } from '../testing/progress';
 import type { TestCaseResult, TestReport } from '../testing/types';
+import { fingerprintProject, sameFiles, type ProjectFingerprint } from './fingerprint';
 import { listingNote, ProjectCode } from './code';
 import { checkFlakyTests } from './flaky';
 import { failingTests } from './prompt';
 import type { RepairSession } from './session';
 import type { RepairEnding } from './finish';
+import type { HeldBaseline } from './types';
 import { nameHungTest } from './hung';
 import { candidateTimeLimit } from './time-limit';
 
@@ -37,6 +40,8 @@ export interface TestRunLimits {
   runner?: CommandRunner;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Called every couple of seconds while the tests run (see testing/progress.ts). */
+  onProgress?: (progress: TestProgress) => void;
 }
 
 /** The project's framework: the one the test command names, else the one its files show. */
@@ -61,6 +66,7 @@ export function runTestsIn(project: ProjectSetup, root: string, limits: TestRunL
     command: project.command,
     timeoutMs: limits.timeoutMs,
     signal: limits.signal,
+    ...(limits.onProgress ? { onProgress: limits.onProgress } : {}),
   });
 }
 
@@ -68,6 +74,10 @@ export interface TestRunOnce {
   report: TestReport;
   command: string;
   adapter: FrameworkAdapter;
+  /** The project's files just before the run: a repair may use the report as its baseline while they stay so. */
+  fingerprint: ProjectFingerprint;
+  /** When the run started, ms since the epoch. */
+  takenAt: number;
 }
 
 /** Runs a project's tests once, the way a repair runs its baseline: in a throw-away copy. */
@@ -76,8 +86,10 @@ export async function runTestsOnce(
 ): Promise<TestRunOnce> {
   const project = await setUpProject(options.projectRoot, options.testCommand);
   try {
+    const takenAt = Date.now();
+    const fingerprint = await fingerprintProject(options.projectRoot);
     const report = await runTestsIn(project, project.sandbox.root, options);
-    return { report, command: project.command, adapter: project.adapter };
+    return { report, command: project.command, adapter: project.adapter, fingerprint, takenAt };
   } finally {
     await project.sandbox.dispose();
   }
@@ -156,8 +168,7 @@ export async function prepareRepair(
   project.judge = await JudgeSnapshot.take(project.sandbox, project.adapter);
   session.checkCancelled();
 
-  session.emit({ type: 'baseline-started', command: project.command, framework: project.adapter.label });
-  const baseline = await runTestsIn(project, project.sandbox.root, session.settings);
+  const baseline = await runBaseline(session, project, projectRoot);
   session.baseline = baseline;
   session.checkCancelled();
   const hung = baseline.timedOut ? await nameHungTest(project, session.settings) : undefined;
@@ -194,4 +205,33 @@ export async function prepareRepair(
     session.emit({ type: 'note', text });
   }
   return { task: { project, baseline, goal: checked.goal, code, candidateTimeoutMs: limit.ms } };
+}
+
+/** The baseline: the host's earlier run when it still speaks for the files, else a run now. */
+async function runBaseline(session: RepairSession, project: ProjectSetup, projectRoot: string): Promise<TestReport> {
+  const held = session.settings.heldBaseline;
+  if (held) {
+    const why = await whyNotUsable(held, project, projectRoot);
+    const source = held.source ?? 'an earlier run';
+    session.emit({ type: 'baseline-held', used: !why, takenAt: held.takenAt, source, ...(why ? { why } : {}) });
+    session.checkCancelled();
+    if (!why) return held.report;
+  }
+  session.emit({ type: 'baseline-started', command: project.command, framework: project.adapter.label });
+  return runTestsIn(project, project.sandbox.root, {
+    ...session.settings,
+    onProgress: (progress) => session.emit({ type: 'tests-progress', stage: 'baseline', ...progress }),
+  });
+}
+
+/** Why a held run cannot stand in for the baseline, or undefined when it can. */
+async function whyNotUsable(
+  held: HeldBaseline,
+  project: ProjectSetup,
+  projectRoot: string,
+): Promise<string | undefined> {
+  if (held.command !== project.command) return `it ran \`${held.command}\`, not \`${project.command}\``;
+  if (held.report.timedOut || held.report.tests.length === 0) return 'it gave no complete results';
+  const now = await fingerprintProject(projectRoot);
+  return sameFiles(now, held.fingerprint) ? undefined : 'files changed since';
 }

@@ -3,8 +3,8 @@ import type { ChatResponse, ModelClient, TokenUsage } from '../model/types';
 import type { CommandRunner } from '../sandbox/types';
 import type { TestReport } from '../testing/types';
 import type { ProjectSetup } from './prepare';
-import type { BudgetKind, Candidate, RepairEvent, RequestRecord } from './types';
 import { SuiteCost, verifyConcurrency } from './verify-concurrency';
+import type { BudgetKind, Candidate, HeldBaseline, RepairEvent, RequestRecord } from './types';
 
 /** The options of one repair with every default filled in. */
 export interface LoopSettings {
@@ -37,6 +37,10 @@ export interface LoopSettings {
   attemptMemory?: boolean;
   /** Verify identical candidates once, drop repeats of earlier turns, end on a repeating turn; on unless false. */
   dedupeCandidates?: boolean;
+  /** Run a candidate's failing tests alone first, the whole suite only when they pass; on unless false. */
+  stagedVerification?: boolean;
+  /** The host's earlier run, used as the baseline when the files are as they were then. */
+  heldBaseline?: HeldBaseline;
 }
 
 /** Thrown when the caller's signal ends the repair between two steps. */

@@ -3,6 +3,7 @@ import type { ModelClient, TokenUsage } from '../model/types';
 import type { CommandRunner } from '../sandbox/types';
 import type { GenerateTarget } from '../generate/target';
 import type { TestReport } from '../testing/types';
+import type { ProjectFingerprint } from './fingerprint';
 import type { PromptFit } from './prompt-budget';
 import type { CandidateTimeLimit } from './time-limit';
 
@@ -62,6 +63,29 @@ export interface RepairOptions {
    * tested; end the repair when a turn only repeats earlier changes for the same failures (default true).
    */
   dedupeCandidates?: boolean;
+  /**
+   * Run a candidate's failing tests first, alone, where the framework can select them (default true); only
+   * a candidate that fixes them runs the whole suite, for regressions.
+   */
+  stagedVerification?: boolean;
+  /**
+   * A run of the whole suite the host already holds (e.g. the Test Explorer's): used instead of the
+   * baseline run when the command is the same and no project file changed since (the engine checks).
+   */
+  baseline?: HeldBaseline;
+}
+
+/** A test run the host made earlier, with what the project's files were when it ran. */
+export interface HeldBaseline {
+  report: TestReport;
+  /** The command that ran, as the engine ran it (`TestRunOnce.command`). */
+  command: string;
+  /** The project's files just before that run (`fingerprintProject`). */
+  fingerprint: ProjectFingerprint;
+  /** When that run started, ms since the epoch. */
+  takenAt: number;
+  /** Who ran it, for the progress line: `the Test Explorer's run`. */
+  source?: string;
 }
 
 export interface RequestRecord extends TokenUsage {
@@ -110,6 +134,11 @@ export interface Candidate {
   report?: TestReport;
   /** Tests that passed before the repair and fail with this candidate. */
   regressions: string[];
+  /**
+   * Set when the candidate was judged from a run of the failing tests alone (staged verification): it did
+   * not fix them, so the whole suite never ran, and `report` and `regressions` cover those tests only.
+   */
+  focusedRun?: true;
   /** Flaky tests the user asked to repair that passed once with this candidate, then failed again. */
   unstable?: string[];
   fixed: boolean;
@@ -163,6 +192,21 @@ export type RepairEvent =
       failing: string[];
       /** How long each candidate's test run may take, derived from the baseline's duration. */
       candidateTimeLimit?: CandidateTimeLimit;
+    }
+  /** The host's earlier run, used as the baseline (`used`), or not (`why`: what changed since). */
+  | { type: 'baseline-held'; used: boolean; takenAt: number; source: string; why?: string }
+  /**
+   * A test run in progress, every couple of seconds: seconds so far and, where countable, tests done.
+   * `stage` says which run: the baseline, the flaky check, or a candidate's (`focused`: its failing tests only).
+   */
+  | {
+      type: 'tests-progress';
+      stage: 'baseline' | 'flaky-check' | 'candidate';
+      turn?: number;
+      candidate?: number;
+      focused?: boolean;
+      elapsedMs: number;
+      done?: number;
     }
   /** The failing tests run again on the unchanged code, to tell flaky ones from real failures. */
   | { type: 'flaky-check-started'; tests: string[] }

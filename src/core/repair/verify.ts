@@ -12,6 +12,7 @@ import {
   languageForFile,
   replaceFunctionDefinition,
 } from '../syntax';
+import type { TestProgress } from '../testing/progress';
 import { isFailing, type TestReport } from '../testing/types';
 import type { ProjectCode, ReadFile } from './code';
 import { unstableAfterFix } from './flaky';
@@ -91,13 +92,13 @@ async function runAndJudge(
   candidate: Candidate,
   signal = session.settings.signal,
 ): Promise<void> {
-  candidate.report = await testChanges(task, candidate.changes, {
-    ...session.settings,
-    timeoutMs: task.candidateTimeoutMs,
-    signal,
-  });
-  const { regressions, fixed } = judgeReport(candidate.report, task.goal, session.focused);
+  const run = await testChanges(session, task, candidate, signal);
+  candidate.report = run.report;
+  const { regressions, fixed } = run.focusedOnly
+    ? judgeFocusedReport(run.report, task.goal)
+    : judgeReport(run.report, task.goal, session.focused);
   candidate.regressions = regressions;
+  if (run.focusedOnly) candidate.focusedRun = true;
   const disagreement = reportDisagreement(candidate.report);
   if (disagreement) {
     candidate.rejected = disagreement;
@@ -202,17 +203,94 @@ function builtAndRan(id: string, goal: RepairGoal, report: TestReport): boolean 
   );
 }
 
-/** Runs the tests in a fresh clone of the base copy with `changes` written into it. */
-async function testChanges(task: RepairTask, changes: FileChange[], limits: TestRunLimits): Promise<TestReport> {
+/** What a candidate's runs gave: the whole suite's report, or only its failing tests' when they did not pass. */
+interface CandidateRun {
+  report: TestReport;
+  focusedOnly: boolean;
+}
+
+/**
+ * Runs the tests in a fresh clone of the base copy with the candidate's changes written into it. With
+ * staged verification, the failing tests run first, alone; the whole suite runs only when they pass
+ * (or the narrowed run cannot tell), so a wrong candidate costs a short run.
+ */
+async function testChanges(
+  session: RepairSession,
+  task: RepairTask,
+  candidate: Candidate,
+  signal: AbortSignal | undefined,
+): Promise<CandidateRun> {
+  const { changes } = candidate;
   const copy = await cloneSandbox(task.project.sandbox);
+  const progress = (focused: boolean) => (p: TestProgress) =>
+    session.emit({
+      type: 'tests-progress',
+      stage: 'candidate',
+      turn: candidate.turn,
+      candidate: candidate.index,
+      focused,
+      ...p,
+    });
+  const limits = (focused: boolean): TestRunLimits => ({
+    ...session.settings,
+    timeoutMs: task.candidateTimeoutMs,
+    signal,
+    onProgress: progress(focused),
+  });
+  // What judges the candidate is what the user wrote, whatever the copy holds now.
+  const restoreJudge = () => task.project.judge?.restoreInto(copy, new Set(changes.map((c) => c.path)));
   try {
     for (const change of changes) await copy.writeFile(change.path, change.after);
-    // What judges the candidate is what the user wrote, whatever the copy holds now.
-    await task.project.judge?.restoreInto(copy, new Set(changes.map((c) => c.path)));
-    return await runTestsIn(task.project, copy.root, limits);
+    await restoreJudge();
+    const focusedCommand = session.settings.stagedVerification === false ? undefined : selectFocus(task);
+    if (focusedCommand) {
+      const project = { ...task.project, command: focusedCommand };
+      const focused = await runTestsIn(project, copy.root, limits(true));
+      const outcome = focusedOutcome(focused, task.goal);
+      if (outcome === 'failed' || signal?.aborted) return { report: focused, focusedOnly: true };
+      // The focused run may have written into the copy: the judge is put back before the whole suite runs.
+      await restoreJudge();
+    }
+    return { report: await runTestsIn(task.project, copy.root, limits(false)), focusedOnly: false };
   } finally {
     await copy.dispose();
   }
+}
+
+/** The test command narrowed to the tests a fix must make pass, when the framework can select them all. */
+export function selectFocus(task: Pick<RepairTask, 'project' | 'goal'>): string | undefined {
+  const { project, goal } = task;
+  const tests = goal.failing.filter((t) => goal.focus.has(t.id));
+  // Tests named by the user but never reported (a killed baseline) cannot be selected by what ran.
+  if (!tests.length || tests.length < goal.focus.size) return undefined;
+  const narrowed = project.adapter.selectTests?.(project.command, tests, 'tests');
+  return narrowed && narrowed !== project.command ? narrowed : undefined;
+}
+
+/**
+ * What the run of the failing tests alone says: `failed` when one of them still fails (or the run was
+ * killed), `passed` when they all pass, `unknown` when the run did not report them all (a selection
+ * that missed), which only the whole suite can settle.
+ */
+export function focusedOutcome(report: TestReport, goal: RepairGoal): 'failed' | 'passed' | 'unknown' {
+  if (report.timedOut) return 'failed';
+  const status = new Map(report.tests.map((t) => [t.id, t.status]));
+  const focus = [...goal.focus];
+  if (focus.some((id) => status.get(id) === 'failed' || status.get(id) === 'errored')) return 'failed';
+  const passes = (id: string): boolean =>
+    status.get(id) === 'passed' || loadedAndPasses(id, report) || builtAndRan(id, goal, report);
+  return focus.every(passes) ? 'passed' : 'unknown';
+}
+
+/**
+ * A candidate judged from the run of its failing tests alone, which did not all pass: no fix, and the
+ * tests it broke among those that ran (the rest of the suite never ran, so it is not held against it).
+ */
+export function judgeFocusedReport(report: TestReport, goal: RepairGoal): { regressions: string[]; fixed: boolean } {
+  const regressions = report.tests
+    .filter((t) => goal.originallyPassing.has(t.id) && (t.status === 'failed' || t.status === 'errored'))
+    .map((t) => t.id);
+  return { regressions, fixed: false };
 }
 
 /**

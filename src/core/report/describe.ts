@@ -35,6 +35,10 @@ export function describeEvent(event: RepairEvent, context: { model?: string } = 
     }
     case 'baseline-finished':
       return describeBaseline(event.report, event.failing);
+    case 'baseline-held':
+      return describeHeld(event);
+    case 'tests-progress':
+      return describeTestsProgress(event);
     case 'flaky-check-started': {
       const line = `running ${plural(event.tests.length, 'failing test')} again on the unchanged code, to spot flaky ones`;
       return { line, subject: 'flaky check' };
@@ -116,6 +120,40 @@ function seconds(ms: number): string {
   return `${ms < 10_000 ? Number((ms / 1000).toFixed(1)) : Math.round(ms / 1000)} s`;
 }
 
+/** `using the Test Explorer's run of 14:02:33 (no file changed since)` */
+function describeHeld(event: Extract<RepairEvent, { type: 'baseline-held' }>): EventText {
+  const run = `${event.source} of ${clockTime(event.takenAt)}`;
+  const line = event.used
+    ? `using ${run} (no file changed since)`
+    : `not using ${run} (${event.why ?? 'out of date'}): running the tests`;
+  return { line, subject: 'before' };
+}
+
+/** `14:02:33`, local time. */
+export function clockTime(epochMs: number): string {
+  const at = new Date(epochMs);
+  return [at.getHours(), at.getMinutes(), at.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+}
+
+/** `running tests (123 done, 14 s)`; `candidate 1: running its failing tests (3 done, 4 s)` */
+export function describeTestsProgress(event: Extract<RepairEvent, { type: 'tests-progress' }>): EventText {
+  const progress = testsProgress(event);
+  if (event.stage === 'candidate') {
+    const subject = `candidate ${event.candidate ?? 1}`;
+    const what = event.focused ? 'running its failing tests' : 'running tests';
+    return { line: `${subject}: ${what} (${progress})`, subject };
+  }
+  const subject = event.stage === 'baseline' ? 'running tests' : 'flaky check';
+  const what = event.stage === 'baseline' ? 'running tests' : 'running the failing tests again';
+  return { line: `${what} (${progress})`, subject };
+}
+
+/** `123 done, 14 s`, or `14 s` when the framework's output gives no count. */
+export function testsProgress(progress: { elapsedMs: number; done?: number }): string {
+  const elapsed = `${Math.floor(progress.elapsedMs / 1000)} s`;
+  return progress.done === undefined ? elapsed : `${progress.done.toLocaleString('en-US')} done, ${elapsed}`;
+}
+
 /** `waiting for the model (12 s)`: a request sent, no token back yet. */
 export function describeWaiting(elapsedMs: number): string {
   return `waiting for the model (${Math.floor(elapsedMs / 1000)} s)`;
@@ -170,7 +208,9 @@ function describeVerified(candidate: Candidate): EventText {
     : candidate.unstable?.length
       ? `passed once, then failed again: ${candidate.unstable.join(', ')}`
       : (candidate.report?.runError ?? 'still failing');
-  const line = `${subject}: ${counts} (${problem}${twin})`;
+  const line = candidate.focusedRun
+    ? `${subject}: ${counts} of its failing tests (${problem}${twin}; the rest of the suite not run)`
+    : `${subject}: ${counts} (${problem}${twin})`;
   return { line, subject, counts, fixed: false, problem, why: why(candidate) };
 }
 

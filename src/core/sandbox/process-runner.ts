@@ -79,7 +79,7 @@ export class ProcessRunner implements CommandRunner {
       const { execa } = await import('execa');
       const subprocess = startSubprocess(execa, argv, request.cwd, env);
       if (subprocess.pid !== undefined) tracking.attach(subprocess.pid);
-      capture.listen(subprocess);
+      capture.listen(subprocess, request.onOutput);
       const run = new ActiveRun(subprocess, tracking, this.killGraceMs);
       const outcome = await run.settle(request, maxProcesses);
       return capture.finish(outcome, limitFields(request, outcome, capture));
@@ -208,11 +208,12 @@ class RunCapture {
     this.stderr = new CappedOutput(maxBytes);
   }
 
-  listen(subprocess: Subprocess): void {
+  listen(subprocess: Subprocess, onOutput?: (chunk: Buffer) => void): void {
     const collect = (own: CappedOutput) => (chunk: Buffer | string) => {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       own.push(bytes);
       this.output.push(bytes);
+      onOutput?.(bytes);
     };
     subprocess.stdout?.on('data', collect(this.stdout));
     subprocess.stderr?.on('data', collect(this.stderr));

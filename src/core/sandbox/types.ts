@@ -19,6 +19,8 @@ export interface RunRequest {
   /** Processes (with a cgroup: tasks, threads included) the run may have at once; default 1024. */
   maxProcesses?: number;
   signal?: AbortSignal;
+  /** Called with each piece of output as it arrives (stdout and stderr alike), e.g. to show progress. */
+  onOutput?: (chunk: Buffer) => void;
 }
 
 export interface RunResult {

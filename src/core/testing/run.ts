@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { copyPrefix } from '../sandbox/leftovers';
 import type { CommandRunner } from '../sandbox/types';
 import { lastMeaningfulLine } from './console-output';
+import { countsFromReport, type TestProgress, watchProgress } from './progress';
 import { programWords } from './shell';
 import type { FrameworkAdapter, TestReport } from './types';
 
@@ -16,6 +18,8 @@ export interface RunTestsOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   env?: Record<string, string>;
+  /** Called every couple of seconds while the tests run: time so far and, where countable, tests done. */
+  onProgress?: (progress: TestProgress) => void;
 }
 
 /**
@@ -27,14 +31,18 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
   const reportDir = await mkdtemp(path.join(os.tmpdir(), `${copyPrefix()}report-`));
   try {
     const prepared = adapter.prepare(command, reportDir);
-    const result = await runner.run({
-      command: prepared.command,
-      cwd: root,
-      env: mergeEnv(options.env, prepared.env),
-      writable: [reportDir],
-      timeoutMs,
-      ...(signal ? { signal } : {}),
-    });
+    const progress = options.onProgress && watchRun(adapter, prepared.reportPath, options.onProgress);
+    const result = await runner
+      .run({
+        command: prepared.command,
+        cwd: root,
+        env: mergeEnv(options.env, prepared.env),
+        writable: [reportDir],
+        timeoutMs,
+        ...(signal ? { signal } : {}),
+        ...(progress ? { onOutput: progress.onOutput } : {}),
+      })
+      .finally(() => progress?.stop());
     const report = prepared.reportPath ? await readFile(prepared.reportPath, 'utf8').catch(() => undefined) : undefined;
     const parsed = adapter.parse({
       projectRoot: root,
@@ -52,6 +60,20 @@ export async function runTests(options: RunTestsOptions): Promise<TestReport> {
   } finally {
     await rm(reportDir, { recursive: true, force: true });
   }
+}
+
+function watchRun(adapter: FrameworkAdapter, reportPath: string | undefined, onProgress: (p: TestProgress) => void) {
+  const readReport =
+    reportPath && countsFromReport(adapter.id)
+      ? () => {
+          try {
+            return readFileSync(reportPath, 'utf8');
+          } catch {
+            return undefined;
+          }
+        }
+      : undefined;
+  return watchProgress(adapter.id, onProgress, readReport);
 }
 
 /** The adapter's env wins, except NODE_OPTIONS, which both may need. */

@@ -42,7 +42,11 @@ export function formatRepairEvent(event: RepairEvent): LogLine[] {
     case 'flaky-check-started':
     case 'trace-started':
     case 'trace-finished':
+    case 'baseline-held':
       return [info(text.line)];
+    case 'tests-progress':
+      // The status bar shows it as it goes; the log keeps the outcome of each run.
+      return [];
     case 'flaky':
     case 'note':
       return [{ level: 'warn', text: text.line }];

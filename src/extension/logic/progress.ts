@@ -5,6 +5,7 @@ import {
   plural,
   type RepairEvent,
   type RepairResult,
+  testsProgress,
 } from '../../core';
 import { passCount } from './reason';
 import { formatCount } from './text';
@@ -59,10 +60,13 @@ export class RepairProgress {
   /** How long the current request has waited for its first token; 0 once tokens flow. */
   private waitingMs = 0;
   private result: RepairResult | undefined;
+  /** The test run in progress: `123 done, 14 s`; cleared when its outcome is known. */
+  private testRun: string | undefined;
 
   constructor(private readonly subject: { model: string; project: string; focus?: string }) {}
 
   apply(event: RepairEvent): void {
+    this.testRun = event.type === 'tests-progress' ? testsProgress(event) : undefined;
     switch (event.type) {
       case 'baseline-started':
         this.phase = 'baseline';
@@ -124,9 +128,11 @@ export class RepairProgress {
   /** `turn 1/4 · 1 candidate verified · tests 3/4 · 1.2k tokens` */
   summary(): string {
     const parts: string[] = [];
+    const running = this.testRun ? `running tests (${this.testRun})` : 'running tests';
     if (this.turn === 0)
-      parts.push(this.phase === 'baseline' || this.phase === 'starting' ? 'running tests' : 'starting');
+      parts.push(['baseline', 'starting'].includes(this.phase) || this.testRun ? running : 'starting');
     else parts.push(this.turnText?.subject ?? `turn ${this.turn}`);
+    if (this.turn !== 0 && this.testRun) parts.push(running);
     if (this.phase === 'asking' && this.waitingMs) parts.push(describeWaiting(this.waitingMs));
     if (this.verified) parts.push(`${plural(this.verified, 'candidate')} verified`);
     if (this.best && this.best.total) parts.push(`tests ${this.best.passed}/${this.best.total}`);
@@ -144,7 +150,7 @@ export class RepairProgress {
       case 'starting':
         return 'starting…';
       case 'baseline':
-        return `running the tests${this.framework ? ` (${this.framework})` : ''}…`;
+        return `running the tests${this.framework ? ` (${this.framework})` : ''}${this.testRun ? `: ${this.testRun}` : ''}…`;
       case 'asking': {
         const waiting = this.waitingMs ? `: ${describeWaiting(this.waitingMs)}` : '';
         return `${this.turnText?.line ?? ''}${this.receiving ? ` (${formatCount(this.receiving)} chars)` : waiting}…`;

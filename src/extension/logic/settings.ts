@@ -30,6 +30,8 @@ export interface RepairSettings {
   attemptMemory: boolean;
   /** Verify identical candidates once and stop a repair that only repeats itself. */
   dedupeCandidates: boolean;
+  /** Verify a candidate on its failing tests first, the whole suite only when they pass. */
+  stagedVerification: boolean;
   /** How long the model endpoint may stay silent. */
   modelTimeoutMs: number;
   /** Whether our Test Explorer tree shows this folder's tests (`auto`: unless another extension does). */
@@ -54,6 +56,7 @@ export interface RawSettings {
   runtimeValues?: unknown;
   attemptMemory?: unknown;
   dedupeCandidates?: unknown;
+  stagedVerification?: unknown;
   modelTimeoutSeconds?: unknown;
   testExplorer?: unknown;
   reviewStyle?: unknown;
@@ -78,6 +81,8 @@ export function normalizeSettings(raw: RawSettings): RepairSettings {
     attemptMemory: typeof raw.attemptMemory === 'boolean' ? raw.attemptMemory : SWITCH_SETTINGS.attemptMemory.default,
     dedupeCandidates:
       typeof raw.dedupeCandidates === 'boolean' ? raw.dedupeCandidates : SWITCH_SETTINGS.dedupeCandidates.default,
+    stagedVerification:
+      typeof raw.stagedVerification === 'boolean' ? raw.stagedVerification : SWITCH_SETTINGS.stagedVerification.default,
     modelTimeoutMs: clampSetting('modelTimeoutSeconds', raw.modelTimeoutSeconds) * 1000,
     testExplorer: chooseSetting('testExplorer', raw.testExplorer),
     reviewStyle: chooseSetting('reviewStyle', raw.reviewStyle),

@@ -6,7 +6,7 @@ import { OpenAIModelClient, repair, selectIsolation, type ModelClient, type Repa
 import { ScriptedModelServer, type RecordedRequest } from '../../test/support/openai-server';
 import type { TaskProject } from './dataset';
 import { fixReply, FIX_FORMATS, kindsFor, wrongReply, type ReplyKind } from './replies';
-import { turnTimings, type TimedEvent, type TurnTiming } from './timing';
+import { cpuMs, turnTimings, type TimedEvent, type TurnTiming } from './timing';
 
 /** The engine's strategy switches, by the RepairOptions field names; false switches one off. */
 export type StrategySwitches = Record<string, boolean | number>;
@@ -113,7 +113,7 @@ export async function runTask(task: TaskProject, position: number, settings: Run
       candidatesPerTurn,
       timeoutMs: 30_000,
       runner: isolation.runner,
-      onEvent: (event) => events.push({ at: performance.now(), event }),
+      onEvent: (event) => events.push({ at: performance.now(), cpu: cpuMs(), event }),
       // Switches other branches add to RepairOptions: passed by name, so this compiles before they exist.
       ...(switches as Record<string, boolean>),
     };

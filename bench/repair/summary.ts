@@ -15,6 +15,8 @@ export interface Summary {
   turns: number;
   overheadMsPerTurnMedian: number;
   overheadMsPerTurnP90: number;
+  /** CPU time the bench process spent per turn: the overhead without the machine's load in it. */
+  harnessCpuMsPerTurnMedian: number;
   modelMsPerTurnMedian: number;
   testMsPerTurnMedian: number;
   prepareMsMedian: number;
@@ -60,6 +62,7 @@ export function summarize(strategy: string, runs: TaskRun[], maxTurns: number, s
         90,
       ),
     ),
+    harnessCpuMsPerTurnMedian: round(median(turns.map((t) => t.cpuMs))),
     modelMsPerTurnMedian: round(median(turns.map((t) => t.modelMs))),
     testMsPerTurnMedian: round(median(turns.map((t) => t.testMs))),
     prepareMsMedian: Math.round(median(runs.map((r) => r.prepareMs))),
@@ -78,6 +81,7 @@ const HEADER = [
   'requests/fix',
   'tokens/fix',
   'overhead/turn ms (median, p90)',
+  'harness CPU ms/turn',
   'model ms/turn',
   'tests ms/turn',
   'prepare ms',
@@ -93,6 +97,7 @@ function row(s: Summary): string[] {
     String(s.requestsPerFix),
     String(s.tokensPerFix),
     `${s.overheadMsPerTurnMedian}, ${s.overheadMsPerTurnP90}`,
+    String(s.harnessCpuMsPerTurnMedian),
     String(s.modelMsPerTurnMedian),
     String(s.testMsPerTurnMedian),
     String(s.prepareMsMedian),

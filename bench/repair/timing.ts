@@ -7,7 +7,14 @@ import type { RepairEvent } from '../../src/core/index';
 
 export interface TimedEvent {
   at: number;
+  /** CPU time this process had used (user + system, ms): the harness's own work, whatever the machine's load. */
+  cpu: number;
   event: RepairEvent;
+}
+
+export function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 export interface TurnTiming {
@@ -16,6 +23,8 @@ export interface TurnTiming {
   modelMs: number;
   testMs: number;
   overheadMs: number;
+  /** CPU time of the bench process in the turn: the engine's work plus the scripted server's (small). */
+  cpuMs: number;
 }
 
 type Interval = [number, number];
@@ -34,7 +43,9 @@ export function unionLength(intervals: Interval[]): number {
 }
 
 /** The events of each turn: from its turn-started to the next one (or the end of the repair). */
-function splitTurns(events: TimedEvent[]): Array<{ turn: number; start: number; end: number; events: TimedEvent[] }> {
+function splitTurns(
+  events: TimedEvent[],
+): Array<{ turn: number; start: number; end: number; cpuMs: number; events: TimedEvent[] }> {
   const starts = events.flatMap((e, k) => (e.event.type === 'turn-started' ? [k] : []));
   return starts.map((k, i) => {
     const stop = starts[i + 1] ?? events.length - 1;
@@ -43,13 +54,14 @@ function splitTurns(events: TimedEvent[]): Array<{ turn: number; start: number; 
       turn: (first.event as { turn: number }).turn,
       start: first.at,
       end: events[stop]!.at,
+      cpuMs: events[stop]!.cpu - first.cpu,
       events: events.slice(k, stop + 1),
     };
   });
 }
 
 export function turnTimings(events: TimedEvent[]): TurnTiming[] {
-  return splitTurns(events).map(({ turn, start, end, events: inTurn }) => {
+  return splitTurns(events).map(({ turn, start, end, cpuMs, events: inTurn }) => {
     const model: Interval[] = [];
     const tests: Interval[] = [];
     const opened = new Map<number, number>();
@@ -66,7 +78,7 @@ export function turnTimings(events: TimedEvent[]): TurnTiming[] {
     const testMs = unionLength(tests);
     const wallMs = end - start;
     const busyMs = unionLength([...model, ...tests]);
-    return { turn, wallMs, modelMs, testMs, overheadMs: Math.max(0, wallMs - busyMs) };
+    return { turn, wallMs, modelMs, testMs, overheadMs: Math.max(0, wallMs - busyMs), cpuMs };
   });
 }
 

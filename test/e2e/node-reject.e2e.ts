@@ -91,10 +91,10 @@ describe('rejecting a repair of a failing node --test test (js-buggy)', function
   it('"Reject Candidate" closes the review and leaves src/cart.js byte-identical', async () => {
     const { workbench, workspace } = session();
     await workbench.clickEditorAction('Reject Candidate');
-    await workbench.waitForNotification(/Self-repair: candidate rejected; your files are unchanged\./);
-    // The status bar says how the review ended, then returns to idle: no state of the ended review stays.
+    // The status bar says how the review ended (for a few seconds: look first), then returns to idle.
     await workbench.waitForStatusBarItem(/Self-repair: rejected/);
     await waitUntil(async () => !/Self-repair/.test(await workbench.statusBarText()), 'the status bar to go idle');
+    await workbench.waitForNotification(/Self-repair: candidate rejected; your files are unchanged\./);
     await workbench.activeTab(/Self-repair candidate/).waitFor({ state: 'detached' });
     assert.equal(
       await workbench.page

@@ -18,6 +18,17 @@ const COMMENT = '    # the mean of the values, then the mean squared distance fr
 const REPAIR_MS = 240_000;
 const REVIEWING = /Self-repair: fixed · reviewing candidate 1\/1 \(4\/4 tests pass\)/;
 
+/** The little of the DOM the page function below reads (this project compiles without the DOM library). */
+interface DomElement {
+  textContent: string | null;
+  style: { top: string };
+  querySelectorAll(selector: string): Iterable<DomElement>;
+}
+declare function getComputedStyle(
+  element: DomElement,
+  pseudo?: string,
+): { content: string; textDecorationLine: string };
+
 /**
  * Each rendered line of the active editor, top to bottom: its text with the ghost text after it
  * (injected text or a ::after pseudo-element, however the editor renders it) and whether it is struck through.
@@ -26,8 +37,8 @@ async function decoratedLines(workbench: Workbench): Promise<{ text: string; gho
   const editor = workbench.page.locator('.editor-group-container.active .monaco-editor').first();
   await editor.locator('.view-lines').waitFor();
   return editor.locator('.view-lines').evaluate((root) => {
-    const rows = [...root.querySelectorAll<HTMLElement>('.view-line')].map((line) => {
-      const spans = [...line.querySelectorAll<HTMLElement>('span')];
+    const rows = [...(root as unknown as DomElement).querySelectorAll('.view-line')].map((line) => {
+      const spans = [...line.querySelectorAll('span')];
       const pseudo = spans
         .map((span) => getComputedStyle(span, '::after').content)
         .filter((c) => c && c !== 'none' && c !== 'normal')

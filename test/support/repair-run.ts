@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { OpenAIModelClient } from '../../src/core/model';
 import { repair } from '../../src/core/repair';
 import type { RepairEvent, RepairOptions, RepairResult } from '../../src/core/repair/types';
-import { ScriptedModelServer, type ScriptedReply } from './openai-server';
+import { ScriptedModelServer, type ScriptedReply, type ScriptedServerOptions } from './openai-server';
 import { copyProject, hashTree } from './projects';
 
 export const SCRIPTED_MODEL = 'scripted-coder';
@@ -14,6 +14,8 @@ export interface ScriptedRepair {
   userPrompts: string[];
   /** Every request the server received. */
   requests: number;
+  /** The `n` of each chat request (undefined where none was sent). */
+  asked: Array<number | undefined>;
 }
 
 /**
@@ -24,9 +26,10 @@ export async function repairSample(
   project: string,
   replies: ScriptedReply[],
   options: Partial<RepairOptions> = {},
+  serverOptions: ScriptedServerOptions = {},
 ): Promise<ScriptedRepair> {
   const copy = await copyProject(project);
-  const server = await ScriptedModelServer.start({ replies, models: [SCRIPTED_MODEL] });
+  const server = await ScriptedModelServer.start({ ...serverOptions, replies, models: [SCRIPTED_MODEL] });
   try {
     const before = await hashTree(copy.root);
     const events: RepairEvent[] = [];
@@ -44,7 +47,10 @@ export async function repairSample(
         const content: unknown = r.body?.messages?.at(-1)?.content;
         return typeof content === 'string' ? content : '';
       });
-    return { result, events, userPrompts, requests: server.requests.length };
+    const asked = server.requests
+      .filter((r) => r.path.endsWith('/chat/completions'))
+      .map((r) => (typeof r.body?.n === 'number' ? r.body.n : undefined));
+    return { result, events, userPrompts, requests: server.requests.length, asked };
   } finally {
     await server.close();
     await copy.remove();

@@ -153,6 +153,7 @@ describe('package.json: what the extension contributes', () => {
       'selfRepair.runtimeValues',
       'selfRepair.sandbox',
       'selfRepair.sandbox.network',
+      'selfRepair.stagedVerification',
       'selfRepair.testCommand',
       'selfRepair.testExplorer',
       'selfRepair.timeoutSeconds',
@@ -192,6 +193,7 @@ describe('package.json: what the extension contributes', () => {
       flakyCheck: true,
       tracing: true,
       runtimeValues: true,
+      stagedVerification: true,
       modelTimeoutMs: 30_000,
       testExplorer: 'auto',
     });
@@ -312,6 +314,7 @@ describe('the extension\u2019s pure logic', () => {
       flakyCheck: 'no',
       tracing: 'off',
       runtimeValues: false,
+      stagedVerification: 'yes',
       testExplorer: 'Never',
     });
     assert.deepEqual(odd, {
@@ -332,6 +335,7 @@ describe('the extension\u2019s pure logic', () => {
       flakyCheck: true,
       tracing: true,
       runtimeValues: false,
+      stagedVerification: true,
       modelTimeoutMs: 1000,
       testExplorer: 'auto',
     });

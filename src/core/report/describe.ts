@@ -207,7 +207,7 @@ function describeVerified(candidate: Candidate): EventText {
       ? `passed once, then failed again: ${candidate.unstable.join(', ')}`
       : (candidate.report?.runError ?? 'still failing');
   if (candidate.focusedRun) {
-    const line = `${subject}: ${counts} of its failing tests (${problem}; the rest of the suite not run)`;
+    const line = `${subject}: ${counts} (${problem}; only its failing tests ran)`;
     return { line, subject, counts, fixed: false, problem, why: why(candidate) };
   }
   return { line: `${subject}: ${counts} (${problem})`, subject, counts, fixed: false, problem, why: why(candidate) };

@@ -19,8 +19,10 @@ export function finishRepair(
   const { baseline, project } = session;
   const ranked = rankCandidates(session.candidates);
   const fixed = status === 'fixed' && best ? best : undefined;
-  // Without a fix, the counts after are those of the best candidate that ran the tests, if any did.
-  const after = fixed?.report ?? (status === 'fixed' ? baseline : (ranked.find((c) => c.report)?.report ?? baseline));
+  // Without a fix, the counts after are those of the best candidate that ran the whole suite, if any did
+  // (a run of the failing tests alone does not count the suite).
+  const ranAll = ranked.find((c) => c.report && !c.focusedRun)?.report;
+  const after = fixed?.report ?? (status === 'fixed' ? baseline : (ranAll ?? baseline));
   const result: RepairResult = {
     status,
     message,

@@ -16,7 +16,7 @@ import type { TestProgress } from '../testing/progress';
 import { isFailing, type TestReport } from '../testing/types';
 import type { ProjectCode, ReadFile } from './code';
 import { unstableAfterFix } from './flaky';
-import { runTestsIn, type RepairGoal, type RepairTask, type TestRunLimits } from './prepare';
+import { runTestsIn, type ProjectSetup, type RepairGoal, type RepairTask, type TestRunLimits } from './prepare';
 import type { RepairSession } from './session';
 import type { Candidate, FileChange } from './types';
 
@@ -220,8 +220,6 @@ async function testChanges(
   candidate: Candidate,
   signal: AbortSignal | undefined,
 ): Promise<CandidateRun> {
-  const { changes } = candidate;
-  const copy = await cloneSandbox(task.project.sandbox);
   const progress = (focused: boolean) => (p: TestProgress) =>
     session.emit({
       type: 'tests-progress',
@@ -237,21 +235,30 @@ async function testChanges(
     signal,
     onProgress: progress(focused),
   });
-  // What judges the candidate is what the user wrote, whatever the copy holds now.
-  const restoreJudge = () => task.project.judge?.restoreInto(copy, new Set(changes.map((c) => c.path)));
+  const focusedCommand = session.settings.stagedVerification === false ? undefined : selectFocus(task);
+  if (focusedCommand) {
+    const project = { ...task.project, command: focusedCommand };
+    const focused = await runInCopy(task, project, candidate.changes, limits(true));
+    const outcome = focusedOutcome(focused, task.goal);
+    if (outcome === 'failed' || signal?.aborted) return { report: focused, focusedOnly: true };
+  }
+  // A fresh copy: what the focused run left behind (caches, files a test writes) must not sway the whole suite.
+  return { report: await runInCopy(task, task.project, candidate.changes, limits(false)), focusedOnly: false };
+}
+
+/** Runs `project`'s command in a fresh clone of the base copy with `changes` written into it. */
+async function runInCopy(
+  task: RepairTask,
+  project: ProjectSetup,
+  changes: FileChange[],
+  limits: TestRunLimits,
+): Promise<TestReport> {
+  const copy = await cloneSandbox(task.project.sandbox);
   try {
     for (const change of changes) await copy.writeFile(change.path, change.after);
-    await restoreJudge();
-    const focusedCommand = session.settings.stagedVerification === false ? undefined : selectFocus(task);
-    if (focusedCommand) {
-      const project = { ...task.project, command: focusedCommand };
-      const focused = await runTestsIn(project, copy.root, limits(true));
-      const outcome = focusedOutcome(focused, task.goal);
-      if (outcome === 'failed' || signal?.aborted) return { report: focused, focusedOnly: true };
-      // The focused run may have written into the copy: the judge is put back before the whole suite runs.
-      await restoreJudge();
-    }
-    return { report: await runTestsIn(task.project, copy.root, limits(false)), focusedOnly: false };
+    // What judges the candidate is what the user wrote, whatever the copy holds now.
+    await task.project.judge?.restoreInto(copy, new Set(changes.map((c) => c.path)));
+    return await runTestsIn(project, copy.root, limits);
   } finally {
     await copy.dispose();
   }

@@ -209,7 +209,7 @@ function describeVerified(candidate: Candidate): EventText {
       ? `passed once, then failed again: ${candidate.unstable.join(', ')}`
       : (candidate.report?.runError ?? 'still failing');
   const line = candidate.focusedRun
-    ? `${subject}: ${counts} of its failing tests (${problem}${twin}; the rest of the suite not run)`
+    ? `${subject}: ${counts} (${problem}${twin}; only its failing tests ran)`
     : `${subject}: ${counts} (${problem}${twin})`;
   return { line, subject, counts, fixed: false, problem, why: why(candidate) };
 }

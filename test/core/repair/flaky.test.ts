@@ -30,7 +30,8 @@ describe('flaky tests in a repair (real tests, real HTTP, scripted model)', func
     assert.deepEqual(result.flaky, [WARM]);
     assert.equal(result.patch, '');
     assert.deepEqual(
-      events.map((e) => e.type),
+      // Progress events come only from runs that last a while: how many is the machine's doing.
+      events.map((e) => e.type).filter((type) => type !== 'tests-progress'),
       ['baseline-started', 'baseline-finished', 'flaky-check-started', 'flaky', 'finished'],
     );
   });

@@ -70,7 +70,8 @@ export function turnTimings(events: TimedEvent[]): TurnTiming[] {
       if (event.type === 'request-finished') model.push([opened.get(event.candidate) ?? start, at]);
       if (event.type === 'candidate-verified' || event.type === 'candidate-rejected') {
         // A run's own measured duration, ending when its candidate was reported.
-        const ran = event.candidate.report?.durationMs ?? 0;
+        // (With staged verification, the failing tests' run and the whole suite's, one after the other.)
+        const ran = event.candidate.testMs ?? event.candidate.report?.durationMs ?? 0;
         if (ran > 0) tests.push([at - ran, at]);
       }
     }

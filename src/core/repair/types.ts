@@ -146,6 +146,8 @@ export interface Candidate {
   cancelled?: boolean;
   /** The id of an earlier candidate with the same resulting files, whose outcome this one shares (not run again). */
   sameAs?: string;
+  /** Time its test runs took together (the focused run and the whole suite), ms; absent when it never ran. */
+  testMs?: number;
 }
 
 export interface RepairResult {

@@ -235,15 +235,19 @@ async function testChanges(
     signal,
     onProgress: progress(focused),
   });
+  const timed = async (project: ProjectSetup, focused: boolean): Promise<TestReport> => {
+    const report = await runInCopy(task, project, candidate.changes, limits(focused));
+    candidate.testMs = (candidate.testMs ?? 0) + report.durationMs;
+    return report;
+  };
   const focusedCommand = session.settings.stagedVerification === false ? undefined : selectFocus(task);
   if (focusedCommand) {
-    const project = { ...task.project, command: focusedCommand };
-    const focused = await runInCopy(task, project, candidate.changes, limits(true));
+    const focused = await timed({ ...task.project, command: focusedCommand }, true);
     const outcome = focusedOutcome(focused, task.goal);
     if (outcome === 'failed' || signal?.aborted) return { report: focused, focusedOnly: true };
   }
   // A fresh copy: what the focused run left behind (caches, files a test writes) must not sway the whole suite.
-  return { report: await runInCopy(task, task.project, candidate.changes, limits(false)), focusedOnly: false };
+  return { report: await timed(task.project, false), focusedOnly: false };
 }
 
 /** Runs `project`'s command in a fresh clone of the base copy with `changes` written into it. */

@@ -52,6 +52,8 @@ describe('repair economy (real tests, real HTTP, scripted model)', function () {
       candidatesPerTurn: 2,
       maxTurns: 1,
       runner: on,
+      // Each candidate runs the whole suite once, so that runs count candidates.
+      stagedVerification: false,
       ...ONLY_BASELINE,
     });
     assert.equal(on.runs, 2, 'the baseline and one candidate run');
@@ -72,6 +74,7 @@ describe('repair economy (real tests, real HTTP, scripted model)', function () {
       maxTurns: 1,
       runner: off,
       dedupeCandidates: false,
+      stagedVerification: false,
       ...ONLY_BASELINE,
     });
     assert.equal(off.runs, 3, 'the baseline and both candidates run');
@@ -97,6 +100,7 @@ describe('repair economy (real tests, real HTTP, scripted model)', function () {
       maxTurns: 2,
       runner: off,
       dedupeCandidates: false,
+      stagedVerification: false,
       ...ONLY_BASELINE,
     });
     assert.equal(plain.result.message, 'not fixed after 2 turns');

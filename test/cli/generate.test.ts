@@ -112,6 +112,23 @@ describe('self-repair generate (the bundled dist/cli.js as a child process)', fu
     }
   });
 
+  it('implements a Go stub that leaves the package unbuilt: a body that builds but fails its test is no fix', async () => {
+    const project = await copyProject('generate-go');
+    try {
+      const run = await withServer([reply('generate-go-wrong'), reply('generate-go-ordinal')], (server) =>
+        cli(['generate', 'ordinal/ordinal.go:Ordinal', '--base-url', server.url, '--model', MODEL], project.root),
+      );
+      assert.equal(run.exitCode, 0, run.stderr);
+      // The stub leaves `strconv` unused: the package does not build, so no test ran to fail at the baseline.
+      assert.match(run.stderr, /before: 0 passed, 1 failed/);
+      assert.match(run.stderr, /turn 1\/4[\s\S]*candidate 1: 0 passed, 1 failed \(still failing\)[\s\S]*turn 2\/4/);
+      assert.match(run.stderr, /fixed in 2 turns/);
+      assert.match(run.stdout, /^\+\s+suffix := "th"$/m);
+    } finally {
+      await project.remove();
+    }
+  });
+
   it('implements a JavaScript stub (node --test): --json prints the repair object, the files stay as they were', async () => {
     const project = await copyProject('generate-node');
     try {

@@ -9,7 +9,7 @@ import { testDefinitionFor } from '../localize/test-code';
 import { listProjectTree } from '../sandbox/tree';
 import { calledNames, findTestDefinitions, languageForFile, type TestDefinition } from '../syntax';
 import type { FrameworkAdapter } from '../testing';
-import { isFailing, type TestReport } from '../testing/types';
+import { isFailing, type TestCaseResult, type TestReport } from '../testing/types';
 
 /** A test that calls the stub, with its code for the prompt. */
 export interface CallingTest {
@@ -55,14 +55,35 @@ export async function findCallingTests(
 
 /** The baseline's failing tests whose definition is one of the callers (matched by name when the report has no file). */
 export function failingCallers(baseline: TestReport, found: CallingTests): string[] {
+  return callersIn(baseline, found, isFailing).map((test) => test.id);
+}
+
+/**
+ * Whether every caller ran and passed: what a stub whose package did not build at the baseline (a Go
+ * stub leaves its imports unused) must come to, since its callers never ran to fail.
+ */
+export function callersPass(report: TestReport, found: CallingTests): boolean {
+  const passed = callersIn(report, found, (test) => test.status === 'passed');
+  return found.callers.every((caller) =>
+    passed.some((test) => (test.file ? test.file === caller.file : true) && sameTest(test, caller, found)),
+  );
+}
+
+function sameTest(test: TestCaseResult, caller: CallingTest, found: CallingTests): boolean {
+  const defs = test.file ? found.definitions.get(test.file) : undefined;
+  if (!defs) return test.name === caller.definition.name;
+  return testDefinitionFor(test, defs)?.range.startIndex === caller.definition.range.startIndex;
+}
+
+/** The report's tests, kept by `keep`, whose definition is one of the callers. */
+function callersIn(report: TestReport, found: CallingTests, keep: (test: TestCaseResult) => boolean): TestCaseResult[] {
   const isCaller = (file: string, def: TestDefinition | undefined): boolean =>
     !!def && found.callers.some((c) => c.file === file && c.definition.range.startIndex === def.range.startIndex);
-  return baseline.tests.filter(isFailing).flatMap((test) => {
+  return report.tests.filter(keep).filter((test) => {
     if (test.file && found.definitions.has(test.file)) {
-      return isCaller(test.file, testDefinitionFor(test, found.definitions.get(test.file)!)) ? [test.id] : [];
+      return isCaller(test.file, testDefinitionFor(test, found.definitions.get(test.file)!));
     }
-    if (test.file) return [];
-    const byName = found.callers.filter((c) => c.definition.name === test.name);
-    return byName.length === 1 ? [test.id] : [];
+    if (test.file) return false;
+    return found.callers.filter((c) => c.definition.name === test.name).length === 1;
   });
 }

@@ -7,8 +7,8 @@ import { SelfRepairError } from '../errors';
 import type { RepairPrompt } from '../repair/prompt';
 import type { RepairTask } from '../repair/prepare';
 import { selectAdapter } from '../testing';
-import type { TestReport } from '../testing/types';
-import { failingCallers, findCallingTests } from './calling-tests';
+import { isFailing, type TestReport } from '../testing/types';
+import { callersPass, failingCallers, findCallingTests } from './calling-tests';
 import { buildGeneratePrompt } from './prompt';
 import { findTargetStub, type GenerateTarget } from './target';
 
@@ -22,6 +22,11 @@ export interface GeneratePlan {
   focus(baseline: TestReport): string[];
   /** The first turn's request. */
   firstPrompt(task: RepairTask, maxTokens?: number): RepairPrompt;
+  /**
+   * Whether a candidate's report may count as a fix: always, unless the stub's code did not build at the
+   * baseline; then its callers must have run and passed, since only the build failed before.
+   */
+  accepts(report: TestReport): boolean;
 }
 
 /**
@@ -39,15 +44,23 @@ export async function planGeneration(
   const name = found.stub.simpleName;
   if (!calling.callers.length)
     throw new SelfRepairError('generate-target', `no test calls ${name}: write a test that calls ${name} first`);
+  let builtNot = false;
   return {
     focus(baseline) {
       const focus = failingCallers(baseline, calling);
       if (focus.length) return focus;
+      // A stub that leaves the code unbuildable fails no test by name: the build is what it must fix.
+      const unbuilt = baseline.tests.filter((t) => t.buildError && isFailing(t)).map((t) => t.id);
+      builtNot = unbuilt.length > 0;
+      if (builtNot) return unbuilt;
       const ids = calling.callers.map((c) => c.definition.fullName).join(', ');
       throw new SelfRepairError(
         'generate-target',
         `the tests that call ${name} (${ids}) do not fail with the stub: make one check what ${name} returns`,
       );
+    },
+    accepts(report) {
+      return !builtNot || callersPass(report, calling);
     },
     firstPrompt(task, maxTokens) {
       return buildGeneratePrompt({

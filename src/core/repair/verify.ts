@@ -104,7 +104,8 @@ async function runAndJudge(
     candidate.rejected = disagreement;
     return;
   }
-  candidate.fixed = fixed;
+  // Generate mode may ask more of a fix than the goal's tests (the callers of a stub that did not build).
+  candidate.fixed = fixed && (session.generate?.accepts(run.report) ?? true);
   // A flaky test passing once proves little: a fix of one must pass it again, and again.
   const unstable = fixed ? await unstableAfterFix(task.project, candidate.changes, task.goal, session.settings) : [];
   if (unstable.length) Object.assign(candidate, { fixed: false, unstable });

@@ -5,7 +5,7 @@
 import type { ChatMessage } from '../model/types';
 import { fitPrompt, type KeptText, type PromptPart } from '../repair/prompt-budget';
 import { coreSnippetPart, failurePart, snippetsPart } from '../repair/prompt-parts';
-import type { RepairPrompt } from '../repair/prompt';
+import { EDIT_FORMAT, type RepairPrompt } from '../repair/prompt';
 import { SETTING_LIMITS } from '../settings';
 import type { TestCaseResult } from '../testing/types';
 import type { CallingTest } from './calling-tests';
@@ -16,14 +16,7 @@ export const GENERATE_SYSTEM_PROMPT = `You are Self-repair, a careful programmer
 Rules:
 - The tests are the specification and are read-only. Never change a test file: a change to a test is rejected.
 - Explain before you write. Under the heading "## Explanation", say in a few sentences what the function must do, as its docs and its tests tell, and how you will do it.
-- Then, under "## Fix", give the change as SEARCH/REPLACE blocks, one per change, the file path alone on the line before each block:
-
-path/to/file.ext
-<<<<<<< SEARCH
-lines copied exactly from the current code, enough to be unique
-=======
-the lines that replace them
->>>>>>> REPLACE
+- ${EDIT_FORMAT}
 
 - Replace the stub's body; keep its signature and its docs. Add an import or a helper only when the body needs it.
 - Write the general behaviour the docs describe; never special-case the tests' inputs.`;

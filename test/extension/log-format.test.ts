@@ -73,7 +73,11 @@ describe('the Self-repair log', function () {
     assert.equal(text.match(/\[prompt\] turn \d/g)?.length, 2);
     assert.equal(text.match(/\[explanation\] candidate 1:/g)?.length, 2);
     assert.equal(text.match(/\[patch\] candidate 1:/g)?.length, 2);
-    assert.match(text, /\[tests\] candidate 1: 3 passed, 1 failed — FAIL \(still failing\)/);
+    // Staged verification: the wrong candidate is judged from its failing test alone.
+    assert.match(
+      text,
+      /\[tests\] candidate 1: 0 passed, 1 failed \(its failing tests alone\) — FAIL \(still failing\)/,
+    );
     assert.match(text, /\[tests\] candidate 1: 4 passed, 0 failed — PASS \(fixed\)/);
     assert.match(text, /before: 3 passed, 1 failed\n?/);
     assert.match(text, /FAIL tests\/test_core\.py::test_mean — assert 3\.0 == 2\.0/);
@@ -131,7 +135,7 @@ describe('the Self-repair log', function () {
     assert.match(lines, /not fixed: not fixed after 1 turn/);
     assert.match(
       lines,
-      /best attempt: candidate 1 of turn 1: 3 passed, 1 failed\n {2}│ diff --git a\/stats\/core\.py b\/stats\/core\.py/,
+      /best attempt: candidate 1 of turn 1: 0 passed, 1 failed \(its failing tests alone\)\n {2}│ diff --git a\/stats\/core\.py b\/stats\/core\.py/,
     );
   });
 });

@@ -88,7 +88,11 @@ function outcome(result: RepairResult, text: EventText): LogLine[] {
   if (result.status !== 'unfixed') return lines;
   const best = result.candidates.find((c) => !c.rejected) ?? result.candidates[0];
   if (best) {
-    const tests = best.report ? `: ${reportCounts(best.report)}` : best.rejected ? `: rejected (${best.rejected})` : '';
+    const tests = best.report
+      ? `: ${reportCounts(best.report)}${alone(best)}`
+      : best.rejected
+        ? `: rejected (${best.rejected})`
+        : '';
     lines.push(
       info(
         `best attempt: candidate ${best.index} of turn ${best.turn}${tests}${best.patch ? `\n${patchLines(best.patch)}` : ''}`,
@@ -122,13 +126,18 @@ function explanationAndPatch(candidate: Candidate): LogLine[] {
 
 function verdict(candidate: Candidate, text: EventText): LogLine[] {
   if (!candidate.report) return [];
-  const head = `[tests] ${text.subject}: ${text.counts}`;
+  const head = `[tests] ${text.subject}: ${text.counts}${alone(candidate)}`;
   if (text.fixed) return [info(`${head} — PASS (fixed)`)];
   return [
     { level: 'warn', text: `${head} — FAIL (${text.problem})` },
     ...candidate.regressions.map((id) => info(`  BROKEN ${id}`)),
     ...failures(candidate.report).filter((line) => !candidate.regressions.some((id) => line.text.includes(` ${id} `))),
   ];
+}
+
+/** Staged verification judged the candidate from its failing tests alone: its counts are theirs, not the suite's. */
+function alone(candidate: Candidate): string {
+  return candidate.focusedRun ? ' (its failing tests alone)' : '';
 }
 
 function indent(text: string): string {

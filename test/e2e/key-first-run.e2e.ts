@@ -10,7 +10,7 @@ import os from 'node:os';
 import { ScriptedModelServer } from '../support/openai-server';
 import { reply } from '../support/replies';
 import { useSession } from './support/session';
-import { waitUntil } from './support/workbench';
+import { waitUntil, type Workbench } from './support/workbench';
 
 const KEY = 'sk-e2e-typed-by-hand';
 const KEY_PROMPT = '.quick-input-widget';
@@ -101,8 +101,8 @@ describe('the first repair with no API key, against an endpoint off this machine
     await waitUntil(async () => model.requests.length > 0, 'the repair to ask the model', REPAIR_WAIT_MS);
     assert.equal(model.requests[0]!.headers.authorization, `Bearer ${KEY}`);
     assert.match(JSON.stringify(model.requests[0]!.body?.messages), /test_mean/);
-    // The candidate opens only once its tests pass: the repair went through with the typed key.
-    await workbench.activeTab(/Self-repair candidate/).waitFor({ timeout: REPAIR_WAIT_MS });
+    // The candidate is shown for review only once its tests pass: the repair went through with the typed key.
+    await waitForReview(workbench);
     assert.equal(model.requests.length, 1);
   });
 });
@@ -137,9 +137,20 @@ describe('a model server on this machine never asks for a key (python-buggy)', f
       }).observe(document.body, { childList: true, subtree: true, characterData: true });
     })()`);
     await (await workbench.waitForCodeLens(/Self-repair/)).click();
-    await workbench.activeTab(/Self-repair candidate/).waitFor({ timeout: REPAIR_WAIT_MS });
+    await waitForReview(workbench);
     assert.equal(await workbench.page.evaluate('window.__keyAsked'), false);
     assert.equal(model.requests.length, 1);
     assert.equal(model.requests[0]!.headers.authorization, 'Bearer not-needed');
   });
 });
+
+/** Waits until the verified candidate is under review in the editor (the default, inline review). */
+async function waitForReview(workbench: Workbench): Promise<void> {
+  const reviewing = /reviewing candidate 1\/1 \(4\/4 tests pass\)/;
+  await waitUntil(
+    async () => reviewing.test(await workbench.statusBarText()),
+    'the candidate under review',
+    REPAIR_WAIT_MS,
+  );
+  await workbench.waitForCodeLens(/Accept/);
+}

@@ -166,12 +166,14 @@ describe('"Self-repair" on a failed test in the Test Explorer, accepted onto a l
 });
 
 describe('two verified candidates: Next Candidate, then Accept the second (js-buggy)', function () {
-  // One gate for both replies: the two requests of the turn are seen in flight together.
+  // One gate for both replies: the turn's request is seen in flight before either answer comes.
   const answers = gate();
   let server: ScriptedModelServer;
 
   before(async () => {
+    // An endpoint that honours `n`: both candidates come from one request.
     server = await ScriptedModelServer.start({
+      n: 'honour',
       replies: [
         async () => {
           await answers.opened;
@@ -199,12 +201,13 @@ describe('two verified candidates: Next Candidate, then Accept the second (js-bu
   const FIRST = '    sum += item.price * item.quantity;';
   const SECOND = '  return items.reduce((sum, item) => sum + item.price * item.quantity, 0);';
 
-  it('asks for two candidates in one turn and shows "candidate 1/2" in the diff editor', async () => {
+  it('asks for two candidates in one request (n) and shows "candidate 1/2" in the diff editor', async () => {
     const { workbench } = session();
     await workbench.openFile('src/cart.js');
     await workbench.runCommand('Self-repair');
     await workbench.waitForStatusBarItem(/Self-repair: turn 1\/4/);
-    await waitUntil(async () => server.requests.length === 2, 'both requests of turn 1 to reach the model server');
+    await waitUntil(async () => server.requests.length === 1, 'the request of turn 1 to reach the model server');
+    assert.equal(server.requests[0]!.body?.n, 2, 'one request asks for both candidates');
     answers.open();
 
     await workbench.activeTab(/candidate 1\/2/).waitFor();

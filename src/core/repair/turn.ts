@@ -44,18 +44,20 @@ export async function runTurn(
     readFile: task.code.readerWith(state.kept),
     spectrum: task.evidence?.spectrum,
   });
-  const prompt = buildRepairPrompt({
-    testCommand: task.project.command,
-    failing: state.failing,
-    tests: located.tests,
-    code: located.code,
-    values: valuesForPrompt(task.evidence, located.code),
-    previous: state.previous,
-    attempts: session.settings.attemptMemory === false ? [] : attemptNotes(session.candidates, turn, state.previous),
-    maxTokens: session.settings.maxPromptTokens,
-  });
-  const first = turn === 1 ? session.generate?.firstPrompt(task, session.settings.maxPromptTokens) : undefined;
-  const replies = await askForCandidates(session, turn, first ?? prompt);
+  // Generate mode writes the first turn's prompt itself; the repair prompt is built only when it is sent.
+  const prompt =
+    (turn === 1 ? session.generate?.firstPrompt(task, session.settings.maxPromptTokens) : undefined) ??
+    buildRepairPrompt({
+      testCommand: task.project.command,
+      failing: state.failing,
+      tests: located.tests,
+      code: located.code,
+      values: valuesForPrompt(task.evidence, located.code),
+      previous: state.previous,
+      attempts: session.settings.attemptMemory === false ? [] : attemptNotes(session.candidates, turn, state.previous),
+      maxTokens: session.settings.maxPromptTokens,
+    });
+  const replies = await askForCandidates(session, turn, prompt);
   session.checkCancelled();
   const verified = await verifyReplies(session, task, turn, state, replies, located.focusFiles);
   session.checkCancelled();
